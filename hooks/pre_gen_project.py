@@ -1,0 +1,185 @@
+"""Validate every answer, and every Azure name derived from the answers, before anything is written.
+
+All problems are reported at once, one line each, as ``<key>='<value>': <what is wrong>; allowed:
+<form>``; then the hook exits 1 and cookiecutter removes the folder it created.
+
+This file is valid Python before cookiecutter renders it: the answers arrive as JSON inside raw
+string literals (cookiecutter's ``jsonify`` filter escapes quotes, backslashes and braces), so the
+tests import it and call its functions directly.
+"""
+import json
+import keyword
+import re
+import sys
+from dataclasses import dataclass
+
+ANSWERS_JSON = r"""{{ cookiecutter | jsonify }}"""
+CHOICES_JSON = r"""{{ _cookiecutter | jsonify }}"""
+
+# Modules the generated project imports, besides the standard library: a package with one of
+# these names would shadow them.
+PROJECT_IMPORTS = frozenset({
+    "azureml", "azureml_inference_server_http", "dotenv", "flask", "joblib", "lightgbm",
+    "matplotlib", "ml_service", "numpy", "pandas", "pytest", "requests", "scipy", "sklearn",
+    "tests", "yaml",
+})
+
+
+@dataclass(frozen=True)
+class NameRule:
+    """An Azure (or Azure DevOps) naming rule: a pattern, a length range and how to say it."""
+
+    pattern: str
+    min_length: int
+    max_length: int
+    allowed: str
+
+    def problem(self, value):
+        """What is wrong with ``value`` under this rule, or None when it is allowed."""
+        if not self.min_length <= len(value) <= self.max_length:
+            return f"is {len(value)} characters long"
+        if not re.fullmatch(self.pattern, value):
+            return "has characters or a form that Azure does not accept"
+        return None
+
+
+# The one place the naming rules live: the ARM and Terraform tests compare their limits with these.
+NAME_RULES = {
+    "team_number": NameRule(r"[0-9]+", 1, 6, "1 to 6 digits"),
+    "base_name": NameRule(
+        r"[a-z][a-z0-9]*", 3, 10,
+        "3 to 10 lowercase letters and digits, starting with a letter",
+    ),
+    "resource_group": NameRule(
+        r"[-\w.()]*[-\w()]", 1, 90,
+        "1 to 90 letters, digits, underscores, hyphens, periods or parentheses, not ending in '.'",
+    ),
+    "workspace_name": NameRule(
+        r"[a-zA-Z0-9][a-zA-Z0-9_-]*", 3, 33,
+        "3 to 33 letters, digits, hyphens or underscores, starting with a letter or digit",
+    ),
+    "aci_deployment_name": NameRule(
+        r"[a-z][a-z0-9-]*[a-z0-9]", 3, 32,
+        "3 to 32 lowercase letters, digits and hyphens, starting with a letter, "
+        "not ending in a hyphen",
+    ),
+    "dataset_name": NameRule(
+        r"[A-Za-z0-9][\w.-]*", 1, 250,
+        "1 to 250 letters, digits, underscores, hyphens or periods, starting with a letter or digit",
+    ),
+    "datastore_name": NameRule(
+        r"[A-Za-z0-9_]+", 1, 255, "letters, digits and underscores",
+    ),
+    "repo_name": NameRule(
+        r"[A-Za-z0-9_.-]+", 1, 100, "1 to 100 letters, digits, '_', '-' or '.'",
+    ),
+    "devops_project": NameRule(
+        r"[^\\/:*?\"'<>;#$*{},+=\[\]|\r\n]*[^\\/:*?\"'<>;#$*{},+=\[\]|\r\n._]", 1, 64,
+        "1 to 64 characters, none of \\/:*?\"'<>;#${},+=[]|, not ending in '.' or '_'",
+    ),
+    "devops_organization": NameRule(
+        r"https://dev\.azure\.com/[A-Za-z0-9][A-Za-z0-9-]{0,48}[A-Za-z0-9]?/?", 23, 73,
+        "https://dev.azure.com/<organization>, the organization 1 to 50 letters, digits "
+        "or hyphens",
+    ),
+    "__storage_account": NameRule(
+        r"[a-z0-9]+", 3, 24, "3 to 24 lowercase letters and digits",
+    ),
+    "__tf_state_storage_account": NameRule(
+        r"[a-z0-9]+", 3, 24, "3 to 24 lowercase letters and digits",
+    ),
+    "__container_registry": NameRule(r"[a-zA-Z0-9]+", 5, 50, "5 to 50 letters and digits"),
+    "__key_vault": NameRule(
+        r"[a-zA-Z](?!.*--)[a-zA-Z0-9-]*[a-zA-Z0-9]", 3, 24,
+        "3 to 24 letters, digits and hyphens, starting with a letter, no '--', "
+        "not ending in a hyphen",
+    ),
+    "__app_insights": NameRule(
+        r"[^%&\\?/]*[^%&\\?/.]", 1, 255, "1 to 255 characters except %&\\?/, not ending in '.'",
+    ),
+}
+
+# Names that only travel inside Azure DevOps YAML and scripts: any text that cannot break them.
+SAFE_TEXT_KEYS = ("variable_group_name", "azure_rm_svc_connection", "workspace_svc_connection")
+UNSAFE_TEXT = re.compile(r"[\"'$`\\\r\n]")
+
+# Which answer a derived name comes from, so that its message points at what to change.
+DERIVED_FROM = {
+    "__storage_account": "base_name",
+    "__tf_state_storage_account": "base_name",
+    "__container_registry": "base_name",
+    "__key_vault": "base_name",
+    "__app_insights": "base_name",
+}
+
+
+def load_json(text):
+    """Parse the answers that cookiecutter rendered into this file."""
+    return json.loads(text)
+
+
+def describe(key, value, what, allowed):
+    """The one-line message of a failed check."""
+    source = DERIVED_FROM.get(key)
+    label = f"{key.lstrip('_')} (from base_name)" if source else key
+    return f"{label}={value!r}: {what}; allowed: {allowed}"
+
+
+def project_name_problem(name):
+    """What makes ``name`` unusable as the generated Python package, or None."""
+    if not name.isidentifier() or not name.isascii():
+        return "is not a Python identifier"
+    if name != name.lower():
+        return "has uppercase letters"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        return "is a Python keyword"
+    if name in sys.stdlib_module_names or name in PROJECT_IMPORTS:
+        return "shadows a module the project imports"
+    if name.startswith("test"):
+        return "would be collected by pytest as a test module"
+    if not 3 <= len(name) <= 30:
+        return f"is {len(name)} characters long"
+    return None
+
+
+PROJECT_NAME_ALLOWED = (
+    "3 to 30 lowercase ASCII letters, digits and underscores, starting with a letter, "
+    "not a keyword, not a standard-library or dependency module name, not starting with 'test'"
+)
+
+
+def find_problems(answers, choices):
+    """Every problem with ``answers`` (the rendered context) as one message each, in key order."""
+    problems = []
+    problem = project_name_problem(answers["project_name"])
+    if problem:
+        problems.append(
+            describe("project_name", answers["project_name"], problem, PROJECT_NAME_ALLOWED))
+    for key, rule in NAME_RULES.items():
+        value = answers[key]
+        problem = rule.problem(value)
+        if problem:
+            problems.append(describe(key, value, problem, rule.allowed))
+    for key in SAFE_TEXT_KEYS:
+        value = answers[key]
+        if not value.strip() or UNSAFE_TEXT.search(value):
+            problems.append(describe(
+                key, value, "is empty or has a quote, '$', '`', a backslash or a line break",
+                "any other text"))
+    for key, values in choices.items():
+        if isinstance(values, list) and answers[key] not in values:
+            problems.append(describe(key, answers[key], "is not one of the choices",
+                                     ", ".join(values)))
+    return problems
+
+
+def main():
+    problems = find_problems(load_json(ANSWERS_JSON), load_json(CHOICES_JSON))
+    if problems:
+        for problem in problems:
+            print(f"ERROR: {problem}", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
