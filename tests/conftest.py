@@ -1,0 +1,133 @@
+"""Shared fixtures for the template's tests: the answers, the option matrix, bakes and subprocesses."""
+import importlib.util
+import itertools
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TEMPLATE_DIR = Path(__file__).resolve().parents[1]
+# The workshop's 19,393-row sample; never committed (competition licence), used when present.
+SHARED_SAMPLE_CSV = (
+    TEMPLATE_DIR.parent / "shared" / "data" / "porto_seguro_safe_driver_prediction_input.csv"
+)
+# Options with more values than this are cycled through the matrix instead of crossed.
+MAX_CROSSED_VALUES = 4
+
+
+def template_answers():
+    """``cookiecutter.json`` as written: the single source of every answer and its default."""
+    return json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text(encoding="utf-8"))
+
+
+def public_keys():
+    return [key for key in template_answers() if not key.startswith("_")]
+
+
+def default_answers():
+    """The answer each option takes with ``--no-input``: a choice's first value, else the default."""
+    return {key: value[0] if isinstance(value, list) else value
+            for key, value in template_answers().items() if not key.startswith("_")}
+
+
+def option_values():
+    """Every value of every choice and boolean answer, in ``cookiecutter.json`` order."""
+    values = {}
+    for key, default in template_answers().items():
+        if key.startswith("_"):
+            continue
+        if isinstance(default, bool):
+            values[key] = [default, not default]
+        elif isinstance(default, list):
+            values[key] = default
+    return values
+
+
+def option_matrix():
+    """Override sets that cross every small option and cycle through the large ones.
+
+    Built from ``cookiecutter.json`` itself, so a new choice or boolean is tested the day it is
+    added. Small options (booleans, short choice lists) interact, so every combination is baked;
+    long lists (regions) only need each value once, so they are dealt out over the combinations.
+    """
+    values = option_values()
+    crossed = {key: vals for key, vals in values.items() if len(vals) <= MAX_CROSSED_VALUES}
+    cycled = {key: vals for key, vals in values.items() if len(vals) > MAX_CROSSED_VALUES}
+    combinations = [dict(zip(crossed, combo)) for combo in itertools.product(*crossed.values())]
+    rounds = max([len(combinations)] + [len(vals) for vals in cycled.values()])
+    cyclers = {key: itertools.cycle(vals) for key, vals in cycled.items()}
+    combos = itertools.cycle(combinations)
+    return [{**next(combos), **{key: next(cycler) for key, cycler in cyclers.items()}}
+            for _ in range(rounds)]
+
+
+def matrix_id(overrides):
+    return "-".join(f"{key}={value}" for key, value in overrides.items())
+
+
+def assert_known_keys(overrides):
+    """cookiecutter silently ignores unknown keys: a typo would quietly test the defaults."""
+    unknown = set(overrides) - set(public_keys())
+    assert not unknown, f"not answers in cookiecutter.json: {sorted(unknown)}"
+
+
+def bake(cookies, **overrides):
+    """Bake the template with ``overrides``, after checking that every key is a real answer."""
+    assert_known_keys(overrides)
+    return cookies.bake(extra_context=overrides)
+
+
+def bake_ok(cookies, **overrides):
+    """Bake and fail the test with cookiecutter's own error if generation did not succeed."""
+    result = bake(cookies, **overrides)
+    assert result.exit_code == 0, result.exception
+    assert result.exception is None
+    return result.project_path
+
+
+def run(args, cwd, timeout=600, env=None, check=True):
+    """Run a command as a user would, and show its whole output when it fails."""
+    completed = subprocess.run(
+        [str(arg) for arg in args], cwd=cwd, capture_output=True, text=True, timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+    if check and completed.returncode != 0:
+        pytest.fail(f"{' '.join(map(str, args))} exited {completed.returncode} in {cwd}\n"
+                    f"--- stdout\n{completed.stdout}\n--- stderr\n{completed.stderr}")
+    return completed
+
+
+def run_python(args, cwd, **kwargs):
+    """Run this interpreter (the one with the pinned requirements) in ``cwd``."""
+    return run([sys.executable, *args], cwd, **kwargs)
+
+
+def load_hook(name):
+    """Import ``hooks/<name>.py`` as a module: hooks are valid Python before rendering."""
+    spec = importlib.util.spec_from_file_location(name, TEMPLATE_DIR / "hooks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def default_bake(cookies_session):
+    """What ``cookiecutter . --no-input`` generates, baked once per test session."""
+    result = cookies_session.bake()
+    assert result.exit_code == 0, result.exception
+    return result
+
+
+@pytest.fixture(scope="session")
+def default_project(default_bake):
+    """The generated repository's folder (``driver_training/``) of the default bake."""
+    return default_bake.project_path
+
+
+@pytest.fixture(scope="session")
+def default_context(default_bake):
+    """The rendered answers, derived names included, of the default bake."""
+    return default_bake.context

@@ -1,0 +1,54 @@
+"""Every combination of answers renders a repository that parses, lints and has no leftovers."""
+import json
+import re
+import sys
+
+import pytest
+import yaml
+from binaryornot.check import is_binary
+
+from conftest import bake_ok, matrix_id, option_matrix, run
+
+# Leftover Jinja: cookiecutter variables and block or comment tags. Azure Pipelines' own
+# template expressions, ${{ ... }}, are legitimate and not matched.
+LEFTOVER_JINJA = re.compile(r"(?<!\$)\{\{\s*_{0,2}cookiecutter|\{%|%\}|\{#")
+
+
+def generated_files(project):
+    return sorted(path for path in project.rglob("*")
+                  if path.is_file() and "__pycache__" not in path.parts)
+
+
+def text_files(project):
+    return [path for path in generated_files(project) if not is_binary(str(path))]
+
+
+def check_rendered_repository(project):
+    """The checks every bake must pass; returns nothing, fails with every problem found."""
+    problems = []
+    for path in text_files(project):
+        relative = path.relative_to(project)
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+        if b"\r" in raw:
+            problems.append(f"{relative}: CR line endings")
+        if LEFTOVER_JINJA.search(text) or LEFTOVER_JINJA.search(str(relative)):
+            problems.append(f"{relative}: unrendered Jinja")
+        try:
+            if path.suffix in (".yml", ".yaml"):
+                yaml.safe_load(text)
+            elif path.suffix == ".json":
+                json.loads(text)
+            elif path.suffix == ".py":
+                compile(text, str(relative), "exec")
+        except (ValueError, SyntaxError, yaml.YAMLError) as error:
+            problems.append(f"{relative}: does not parse: {error}")
+    assert not problems, "\n".join(problems)
+    # flake8 with the generated project's own configuration (setup.cfg).
+    run([sys.executable, "-m", "flake8", "."], project)
+
+
+@pytest.mark.parametrize("overrides", option_matrix(), ids=matrix_id)
+def test_every_combination_renders_clean(cookies, overrides):
+    project = bake_ok(cookies, **overrides)
+    check_rendered_repository(project)
