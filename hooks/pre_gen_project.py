@@ -33,45 +33,54 @@ class NameRule:
     min_length: int
     max_length: int
     allowed: str
+    characters: str = ""  # a regex character class of every character allowed anywhere
 
     def problem(self, value):
         """What is wrong with ``value`` under this rule, or None when it is allowed."""
         if not self.min_length <= len(value) <= self.max_length:
             return f"is {len(value)} characters long"
-        if not re.fullmatch(self.pattern, value):
-            return "has characters or a form that Azure does not accept"
-        return None
+        if re.fullmatch(self.pattern, value):
+            return None
+        bad = sorted({char for char in value
+                      if self.characters and not re.fullmatch(f"[{self.characters}]", char)})
+        if bad:
+            return "has " + " ".join(bad)
+        return "does not have the required form"
 
 
 # The one place the naming rules live: the ARM and Terraform tests compare their limits with these.
 NAME_RULES = {
-    "team_number": NameRule(r"[0-9]+", 1, 6, "1 to 6 digits"),
+    "team_number": NameRule(r"[0-9]+", 1, 6, "1 to 6 digits", "0-9"),
     "base_name": NameRule(
         r"[a-z][a-z0-9]*", 3, 10,
-        "3 to 10 lowercase letters and digits, starting with a letter",
+        "3 to 10 lowercase letters and digits, starting with a letter", "a-z0-9",
     ),
     "resource_group": NameRule(
         r"[-\w.()]*[-\w()]", 1, 90,
         "1 to 90 letters, digits, underscores, hyphens, periods or parentheses, not ending in '.'",
+        r"-\w.()",
     ),
     "workspace_name": NameRule(
         r"[a-zA-Z0-9][a-zA-Z0-9_-]*", 3, 33,
         "3 to 33 letters, digits, hyphens or underscores, starting with a letter or digit",
+        "a-zA-Z0-9_-",
     ),
     "aci_deployment_name": NameRule(
         r"[a-z][a-z0-9-]*[a-z0-9]", 3, 32,
         "3 to 32 lowercase letters, digits and hyphens, starting with a letter, "
-        "not ending in a hyphen",
+        "not ending in a hyphen", "a-z0-9-",
     ),
     "dataset_name": NameRule(
         r"[A-Za-z0-9][\w.-]*", 1, 250,
-        "1 to 250 letters, digits, underscores, hyphens or periods, starting with a letter or digit",
+        "1 to 250 letters, digits, underscores, hyphens or periods, "
+        "starting with a letter or digit",
+        r"\w.-",
     ),
     "datastore_name": NameRule(
-        r"[A-Za-z0-9_]+", 1, 255, "letters, digits and underscores",
+        r"[A-Za-z0-9_]+", 1, 255, "letters, digits and underscores", "A-Za-z0-9_",
     ),
     "repo_name": NameRule(
-        r"[A-Za-z0-9_.-]+", 1, 100, "1 to 100 letters, digits, '_', '-' or '.'",
+        r"[A-Za-z0-9_.-]+", 1, 100, "1 to 100 letters, digits, '_', '-' or '.'", "A-Za-z0-9_.-",
     ),
     "devops_project": NameRule(
         r"[^\\/:*?\"'<>;#$*{},+=\[\]|\r\n]*[^\\/:*?\"'<>;#$*{},+=\[\]|\r\n._]", 1, 64,
@@ -79,20 +88,22 @@ NAME_RULES = {
     ),
     "devops_organization": NameRule(
         r"https://dev\.azure\.com/[A-Za-z0-9][A-Za-z0-9-]{0,48}[A-Za-z0-9]?/?", 23, 73,
-        "https://dev.azure.com/<organization>, the organization 1 to 50 letters, digits "
+        "https://dev.azure.com/ and an organization of 1 to 50 letters, digits "
         "or hyphens",
     ),
     "__storage_account": NameRule(
-        r"[a-z0-9]+", 3, 24, "3 to 24 lowercase letters and digits",
+        r"[a-z0-9]+", 3, 24, "3 to 24 lowercase letters and digits", "a-z0-9",
     ),
     "__tf_state_storage_account": NameRule(
-        r"[a-z0-9]+", 3, 24, "3 to 24 lowercase letters and digits",
+        r"[a-z0-9]+", 3, 24, "3 to 24 lowercase letters and digits", "a-z0-9",
     ),
-    "__container_registry": NameRule(r"[a-zA-Z0-9]+", 5, 50, "5 to 50 letters and digits"),
+    "__container_registry": NameRule(
+        r"[a-zA-Z0-9]+", 5, 50, "5 to 50 letters and digits", "a-zA-Z0-9",
+    ),
     "__key_vault": NameRule(
         r"[a-zA-Z](?!.*--)[a-zA-Z0-9-]*[a-zA-Z0-9]", 3, 24,
         "3 to 24 letters, digits and hyphens, starting with a letter, no '--', "
-        "not ending in a hyphen",
+        "not ending in a hyphen", "a-zA-Z0-9-",
     ),
     "__app_insights": NameRule(
         r"[^%&\\?/]*[^%&\\?/.]", 1, 255, "1 to 255 characters except %&\\?/, not ending in '.'",
@@ -155,10 +166,13 @@ def find_problems(answers, choices):
     if problem:
         problems.append(
             describe("project_name", answers["project_name"], problem, PROJECT_NAME_ALLOWED))
+    failed = set()
     for key, rule in NAME_RULES.items():
         value = answers[key]
         problem = rule.problem(value)
-        if problem:
+        # A derived name fails with its source answer: report the answer only.
+        if problem and DERIVED_FROM.get(key) not in failed:
+            failed.add(key)
             problems.append(describe(key, value, problem, rule.allowed))
     for key in SAFE_TEXT_KEYS:
         value = answers[key]

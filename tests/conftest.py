@@ -1,4 +1,4 @@
-"""Shared fixtures for the template's tests: the answers, the option matrix, bakes and subprocesses."""
+"""Shared helpers for the template's tests: the answers, the option matrix, bakes, subprocesses."""
 import importlib.util
 import itertools
 import json
@@ -28,7 +28,7 @@ def public_keys():
 
 
 def default_answers():
-    """The answer each option takes with ``--no-input``: a choice's first value, else the default."""
+    """The answer each option takes with ``--no-input``: a choice's first value or the default."""
     return {key: value[0] if isinstance(value, list) else value
             for key, value in template_answers().items() if not key.startswith("_")}
 

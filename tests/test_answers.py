@@ -1,0 +1,82 @@
+"""The answers: their defaults, every name derived from them, and where a team's values land."""
+import re
+
+from conftest import TEMPLATE_DIR, bake_ok, public_keys, run_python, template_answers
+
+WORKSHOP_CONTEXT = {
+    "team_number": "1",
+    "project_name": "driver_training",
+    "repo_name": "EY_Team1_MLOps",
+    "base_name": "eyteam1",
+    "location": "australiaeast",
+    "resource_group": "eyteam1-AML-RG",
+    "workspace_name": "eyteam1-AML-WS",
+    "variable_group_name": "devopsforai-aml-vg",
+    "azure_rm_svc_connection": "azure-resource-connection",
+    "workspace_svc_connection": "aml-workspace-connection",
+    "aci_deployment_name": "mlops-aci",
+    "dataset_name": "driver_training_ds",
+    "datastore_name": "workspaceblobstore",
+    "iac_tool": "arm",
+    "deploy_aks": False,
+    "deploy_webapp": False,
+    "run_evaluation": False,
+    "devops_organization": "https://dev.azure.com/eyteam1",
+    "devops_project": "MCW-EY-DevOps-for-Data-Science",
+    "__storage_account": "eyteam1amlsa",
+    "__container_registry": "eyteam1amlcr",
+    "__key_vault": "eyteam1-AML-KV",
+    "__app_insights": "eyteam1-AML-AI",
+    "__tf_state_storage_account": "eyteam1statestor",
+    "__model_name": "driver_training_model.pkl",
+    "__experiment_name": "mlopspython",
+    "__training_pipeline_name": "driver_training-Training-Pipeline",
+    "__aml_env_name": "driver_training_training_env",
+    "__compute_cluster_name": "train-cluster",
+    "__ci_pipeline_name": "Model-Train-Register-CI",
+    "__cd_pipeline_name": "Model-Deploy-CD",
+    "__iac_pipeline_name": "IaC-Create-Environment",
+    "__aks_compute_name": "aks",
+    "__aks_deployment_name": "mlops-aks",
+    "__webapp_deployment_name": "eyteam1-webapp",
+}
+
+
+def test_default_context_is_team_1_of_the_workshop(default_context):
+    rendered = {key: value for key, value in default_context.items()
+                if not (key.startswith("_") and not key.startswith("__"))}
+    assert rendered == WORKSHOP_CONTEXT
+
+
+def test_the_default_project_is_named_after_the_package(default_project):
+    assert default_project.name == "driver_training"
+    assert (default_project / "driver_training" / "__init__.py").is_file()
+
+
+def test_every_answer_has_a_prompt():
+    answers = template_answers()
+    prompts = answers["__prompts__"]
+    assert set(prompts) == set(public_keys())
+    for key, value in answers.items():
+        if isinstance(value, list) and not key.startswith("_"):
+            labels = prompts[key]
+            assert set(labels) == {"__prompt__", *value}, f"{key}: a label for every choice"
+
+
+def test_team_7_gets_eyteam7_wherever_base_name_appears(cookies):
+    project = bake_ok(cookies, team_number="7")
+    texts = {path: path.read_text(encoding="utf-8") for path in project.rglob("*")
+             if path.is_file() and path.suffix not in (".png", ".pkl")}
+    assert not [path for path, text in texts.items() if "eyteam1" in text or "Team1" in text]
+    base_name_lines = [line for text in texts.values() for line in text.splitlines()
+                       if re.search(r"\bBASE_NAME\b.*eyteam", line)]
+    assert base_name_lines and all("eyteam7" in line for line in base_name_lines)
+
+
+def test_readme_answers_table_is_generated_from_the_template():
+    # docs/answers_table.py renders the table from cookiecutter.json and the hook's rules.
+    table = run_python(["docs/answers_table.py"], TEMPLATE_DIR).stdout
+    readme = (TEMPLATE_DIR / "README.md").read_text(encoding="utf-8")
+    assert table.strip() in readme, "README.md is stale: run python docs/answers_table.py"
+    documented = re.findall(r"^\| `(\w+)` \|", table, flags=re.MULTILINE)
+    assert documented == public_keys()

@@ -1,0 +1,24 @@
+"""The template repository keeps its promises to newcomers and to CI."""
+import re
+
+from conftest import TEMPLATE_DIR
+
+
+def quick_start_commands():
+    readme = (TEMPLATE_DIR / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sh\n(.*?)\n```", section, flags=re.DOTALL)
+
+
+def test_readme_has_exactly_two_setup_commands():
+    commands = quick_start_commands()
+    assert len(commands) == 2 and all("\n" not in command for command in commands)
+    assert commands[0].endswith("cookiecutter . --no-input")
+    assert commands[1].endswith("python -m pytest")
+
+
+def test_ci_runs_the_readme_commands_and_nothing_else():
+    lines = (TEMPLATE_DIR / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    steps = [line for line in lines
+             if line and not line.startswith("#") and not line.startswith(("set ", "cd "))]
+    assert steps == quick_start_commands()
