@@ -1,0 +1,47 @@
+"""Property: any answers the hook accepts render a repository that parses and lints."""
+import pytest
+from cookiecutter.main import cookiecutter
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import TEMPLATE_DIR, assert_known_keys, load_hook, option_values
+from test_generation import check_rendered_repository
+
+pre_gen = load_hook("pre_gen_project")
+
+valid_project_names = st.from_regex(r"[a-z][a-z0-9_]{2,29}", fullmatch=True).filter(
+    lambda name: pre_gen.project_name_problem(name) is None)
+
+# Digits and maximum lengths are where templates break: favour them.
+answers = st.fixed_dictionaries({
+    "team_number": st.from_regex(r"[0-9]{1,4}", fullmatch=True),
+    "project_name": valid_project_names,
+    "base_name": st.one_of(st.just("a" * 10), st.from_regex(r"[a-z][a-z0-9]{2,9}", fullmatch=True)),
+    "workspace_name": st.from_regex(r"[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}", fullmatch=True),
+    "resource_group": st.from_regex(r"[a-zA-Z0-9_()-]{1,90}", fullmatch=True),
+    "aci_deployment_name": st.from_regex(r"[a-z][a-z0-9-]{1,30}[a-z0-9]", fullmatch=True),
+    **{key: st.sampled_from(values) for key, values in option_values().items()},
+})
+
+
+@pytest.fixture(scope="module")
+def cookiecutter_config(tmp_path_factory):
+    """An isolated user config, so no ~/.cookiecutterrc leaks in and no replay lands in HOME."""
+    folder = tmp_path_factory.mktemp("config")
+    config = folder / "config.yaml"
+    config.write_text(f"cookiecutters_dir: {folder / 'cookiecutters'}\n"
+                      f"replay_dir: {folder / 'replay'}\n")
+    return config
+
+
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(overrides=answers)
+def test_valid_answers_always_render_clean(overrides, cookiecutter_config, tmp_path_factory):
+    assert_known_keys(overrides)
+    output = tmp_path_factory.mktemp("bake")
+    project = cookiecutter(str(TEMPLATE_DIR), no_input=True, extra_context=overrides,
+                           output_dir=str(output), config_file=str(cookiecutter_config))
+    check_rendered_repository(output / overrides["project_name"])
+    assert project.endswith(overrides["project_name"])
