@@ -48,6 +48,8 @@ class NameRule:
         return "does not have the required form"
 
 
+STORAGE_ACCOUNT = NameRule(r"[a-z0-9]+", 3, 24, "3 to 24 lowercase letters and digits", "a-z0-9")
+
 # The one place the naming rules live: the ARM and Terraform tests compare their limits with these.
 NAME_RULES = {
     "team_number": NameRule(r"[0-9]+", 1, 6, "1 to 6 digits", "0-9"),
@@ -91,12 +93,8 @@ NAME_RULES = {
         "https://dev.azure.com/ and an organization of 1 to 50 letters, digits "
         "or hyphens",
     ),
-    "__storage_account": NameRule(
-        r"[a-z0-9]+", 3, 24, "3 to 24 lowercase letters and digits", "a-z0-9",
-    ),
-    "__tf_state_storage_account": NameRule(
-        r"[a-z0-9]+", 3, 24, "3 to 24 lowercase letters and digits", "a-z0-9",
-    ),
+    "__storage_account": STORAGE_ACCOUNT,
+    "__tf_state_storage_account": STORAGE_ACCOUNT,
     "__container_registry": NameRule(
         r"[a-zA-Z0-9]+", 5, 50, "5 to 50 letters and digits", "a-zA-Z0-9",
     ),
