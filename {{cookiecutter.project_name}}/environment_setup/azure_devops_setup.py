@@ -294,7 +294,8 @@ def set_up(config, az, options, account, repository_url):
     github = github_connection(connections, options.github_connection)
     if github is None and not options.dry_run:
         raise SetupError(github_connection_manual_steps(config, options.github_connection)[0])
-    github_id = github["id"] if github else "<id of your GitHub service connection>"
+    github_id = github["id"] if github else (
+        f"<id of {options.github_connection or 'your GitHub service connection'}>")
     for pipeline in config["pipelines"]:
         existing = az(list_pipelines_command(config, pipeline["name"]))
         for command in pipeline_commands(config, pipeline, existing, repository_url, github_id):
