@@ -21,13 +21,13 @@ PRINCIPAL = "00000000-0000-0000-0000-000000000007"
 TEAM_7_FIRST_RUN = [
     "az extension show --name azure-devops --output json",
     "az account show --output json",
+    f"az devops service-endpoint list {SCOPE}",
     f"az pipelines variable-group list --group-name devopsforai-aml-vg {SCOPE}",
     "az pipelines variable-group create --name devopsforai-aml-vg --authorize true --variables "
     "BASE_NAME=eyteam7 LOCATION=australiaeast RESOURCE_GROUP=eyteam7-AML-RG "
     "WORKSPACE_NAME=eyteam7-AML-WS AZURE_RM_SVC_CONNECTION=azure-resource-connection "
     "WORKSPACE_SVC_CONNECTION=aml-workspace-connection ACI_DEPLOYMENT_NAME=mlops-aci "
     f"AKS_COMPUTE_NAME=aks AKS_DEPLOYMENT_NAME=mlops-aks {SCOPE}",
-    f"az devops service-endpoint list {SCOPE}",
     "az devops service-endpoint azurerm create --name azure-resource-connection "
     f"--azure-rm-service-principal-id {PRINCIPAL} "
     "--azure-rm-subscription-id '<subscription-id>' "

@@ -199,13 +199,11 @@ def workspace_connection_manual_steps(config):
     ]
 
 
-def github_connection_manual_steps(config, name):
+def missing_github_connection_message(config, name):
     wanted = f"named {name}" if name else "(exactly one, or pass --github-connection NAME)"
-    return [
-        f"GitHub service connection {wanted} not found in {config['project']}: create it in "
-        "Project settings -> Service connections -> New -> GitHub -> Authorize, "
-        "'Grant access permission to all pipelines' on, then re-run.",
-    ]
+    return (f"GitHub service connection {wanted} not found in {config['project']}: create it in "
+            "Project settings -> Service connections -> New -> GitHub -> Authorize, "
+            "'Grant access permission to all pipelines' on, then re-run")
 
 
 def next_steps(config):
@@ -224,14 +222,12 @@ def next_steps(config):
 class AzureCli:
     """Runs ``az`` and returns its parsed JSON output; the only code that touches Azure."""
 
-    def __init__(self, executable, env=None):
+    def __init__(self, executable):
         self.executable = executable
-        self.env = env
 
     def __call__(self, argv):
         print(shlex.join(argv), flush=True)
-        completed = subprocess.run([self.executable, *argv[1:]], capture_output=True, text=True,
-                                   env=self.env)
+        completed = subprocess.run([self.executable, *argv[1:]], capture_output=True, text=True)
         if completed.returncode != 0:
             lines = (completed.stderr or completed.stdout).strip().splitlines() or ["no output"]
             words = itertools.takewhile(lambda word: not word.startswith("--"), argv)
@@ -272,10 +268,17 @@ def note(lines):
 
 def set_up(config, az, options, account, repository_url):
     """Create or update everything, in order; ``az`` runs one command and returns its output."""
+    connections = az(list_service_connections_command(config)) or []
+    # The pipelines need it: fail before changing anything rather than halfway.
+    github = github_connection(connections, options.github_connection)
+    if github is None and not options.dry_run:
+        raise SetupError(missing_github_connection_message(config, options.github_connection))
+    github_id = github["id"] if github else (
+        f"<id of {options.github_connection or 'your GitHub service connection'}>")
+
     for command in variable_group_commands(config, az(list_variable_groups_command(config))):
         az(command)
 
-    connections = az(list_service_connections_command(config)) or []
     azure_rm = find_by_name(connections, config["service_connections"]["azure_resource_manager"])
     if azure_rm is None and options.service_principal_id:
         azure_rm = az(create_azure_rm_connection_command(
@@ -291,11 +294,6 @@ def set_up(config, az, options, account, repository_url):
     else:
         az(enable_connection_for_all_pipelines_command(config, workspace["id"]))
 
-    github = github_connection(connections, options.github_connection)
-    if github is None and not options.dry_run:
-        raise SetupError(github_connection_manual_steps(config, options.github_connection)[0])
-    github_id = github["id"] if github else (
-        f"<id of {options.github_connection or 'your GitHub service connection'}>")
     for pipeline in config["pipelines"]:
         existing = az(list_pipelines_command(config, pipeline["name"]))
         for command in pipeline_commands(config, pipeline, existing, repository_url, github_id):

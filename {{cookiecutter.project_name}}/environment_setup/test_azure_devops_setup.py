@@ -280,6 +280,7 @@ def test_a_missing_prerequisite_fails_with_one_line(azure, capsys, breakage, mes
 
     error = capsys.readouterr().err
     assert len(error.splitlines()) == 1 and message in error
+    assert azure.state()["variable_groups"] == [], "changed Azure DevOps before failing"
 
 
 def test_without_az_on_path_it_fails_with_one_line(monkeypatch, tmp_path, capsys):
