@@ -315,6 +315,9 @@ def resolve_repository_url(options, config):
     url = github_repository_url(options.repository or git_remote_url(CONFIG_PATH.parent))
     if url is not None:
         return url
+    if options.repository:
+        raise SetupError(f"--repository {options.repository}: expected "
+                         "https://github.com/<owner>/<repo> or git@github.com:<owner>/<repo>")
     if options.dry_run:
         return f"https://github.com/<owner>/{config['github_repository']}"
     raise SetupError("no GitHub repository: push this repository to GitHub (git remote 'origin') "

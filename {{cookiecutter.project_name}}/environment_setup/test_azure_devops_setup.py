@@ -283,6 +283,25 @@ def test_a_missing_prerequisite_fails_with_one_line(azure, capsys, breakage, mes
     assert azure.state()["variable_groups"] == [], "changed Azure DevOps before failing"
 
 
+def test_a_service_principal_without_its_secret_fails_before_any_call(azure, monkeypatch, capsys):
+    monkeypatch.delenv(setup_script.SERVICE_PRINCIPAL_KEY_VARIABLE)
+
+    assert run_setup("--service-principal-id", SERVICE_PRINCIPAL_ID) == 1
+
+    assert capsys.readouterr().err.splitlines() == [
+        f"ERROR: --service-principal-id needs the principal's secret in "
+        f"{setup_script.SERVICE_PRINCIPAL_KEY_VARIABLE}"]
+    assert azure.calls() == []
+
+
+def test_a_repository_that_is_not_on_github_fails_with_one_line(azure, capsys):
+    assert setup_script.main(["--repository", "https://dev.azure.com/org/_git/repo"]) == 1
+
+    error = capsys.readouterr().err
+    assert len(error.splitlines()) == 1 and "https://github.com/<owner>/<repo>" in error
+    assert azure.state()["variable_groups"] == []
+
+
 def test_without_az_on_path_it_fails_with_one_line(monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("PATH", str(tmp_path))
 
