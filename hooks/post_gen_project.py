@@ -86,6 +86,12 @@ def expected_values(answers):
         (".env.example", lambda path: read_env_file(path)["BASE_NAME"], "base_name"),
         (".env.example", lambda path: read_env_file(path)["LOCATION"], "location"),
         (".env.example", lambda path: read_env_file(path)["WORKSPACE_NAME"], "workspace_name"),
+        ("environment_setup/azure-devops.json",
+         lambda path: json.loads(path.read_text(encoding="utf-8"))["variable_group"]["name"],
+         "variable_group_name"),
+        ("environment_setup/azure-devops.json",
+         lambda path: json.loads(path.read_text(encoding="utf-8"))["pipelines"][1]["name"],
+         "__ci_pipeline_name"),
     ]
 
 

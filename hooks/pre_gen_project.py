@@ -14,7 +14,9 @@ import sys
 from dataclasses import dataclass
 
 ANSWERS_JSON = r"""{{ cookiecutter | jsonify }}"""
-CHOICES_JSON = r"""{{ _cookiecutter | jsonify }}"""
+# cruft (create, update, diff) renders without ``_cookiecutter``; cookiecutter itself has then
+# already refused any answer that is not one of a choice's values.
+CHOICES_JSON = r"""{{ _cookiecutter | default({}) | jsonify }}"""
 
 # Modules the generated project imports, besides the standard library: a package with one of
 # these names would shadow them.
