@@ -18,7 +18,7 @@ ANSWERS_JSON = r"""{{ cookiecutter | jsonify }}"""
 # "{project}" stands for the package name.
 ARM_PATHS = ()
 TERRAFORM_PATHS = ()
-AKS_PATHS = ()
+AKS_PATHS = ("{project}/scoring/deployment_config_aks.yml",)
 WEBAPP_PATHS = ()
 
 
@@ -86,6 +86,8 @@ def expected_values(answers):
         (".env.example", lambda path: read_env_file(path)["BASE_NAME"], "base_name"),
         (".env.example", lambda path: read_env_file(path)["LOCATION"], "location"),
         (".env.example", lambda path: read_env_file(path)["WORKSPACE_NAME"], "workspace_name"),
+        ("{project}/conda_dependencies.yml",
+         lambda path: yaml.safe_load(path.read_text(encoding="utf-8"))["name"], "__aml_env_name"),
     ]
 
 
