@@ -6,6 +6,8 @@ import textwrap
 from pathlib import Path
 
 import joblib
+import lightgbm
+import pandas as pd
 import pytest
 
 from {{ cookiecutter.project_name }}.scoring import score
@@ -89,8 +91,6 @@ def test_bad_input_is_a_400_with_a_clear_message(loaded, raw_data, message):
 
 
 def test_the_row_length_comes_from_the_model(tmp_path, monkeypatch):
-    lightgbm = pytest.importorskip("lightgbm")
-    import pandas as pd
     data = lightgbm.Dataset(pd.DataFrame({"a": range(40), "b": range(40)}), label=[0, 1] * 20)
     joblib.dump(lightgbm.train({"num_threads": 1, "verbose": -1, "objective": "binary"}, data,
                                num_boost_round=2), tmp_path / score.MODEL_FILE_NAME)
