@@ -66,6 +66,20 @@ def test_offline_step_rejects_a_wrong_csv(train_aml, tmp_path, synthetic_frame):
     assert "missing columns: id" in exit_info.value.code
 
 
+@pytest.mark.parametrize("arguments, message", [
+    (["--data_file_path", "new/data.csv"], "no --dataset_name given"),
+    (["--dataset_name", "ds", "--data_file_path", "new/data.csv"], "needs DATASTORE_NAME"),
+])
+def test_an_online_run_needs_a_dataset_and_a_datastore(train_aml, monkeypatch, arguments,
+                                                       message):
+    monkeypatch.delenv("DATASTORE_NAME", raising=False)
+    online_run = RecordingRun()
+    online_run.id = "train_step_run_1"
+    args = train_aml.parse_args(["--step_output", "out", *arguments])
+    with pytest.raises(train_aml.InvalidTrainingData, match=message):
+        train_aml.load_frame(online_run, args)
+
+
 class RecordingRun:
     """Stands in for an Azure ML run at the one point these tests need: what gets logged."""
 

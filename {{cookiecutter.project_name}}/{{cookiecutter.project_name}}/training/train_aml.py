@@ -81,6 +81,9 @@ def load_frame(run, args):
         return read_training_csv(args.data_file_path), None
     if args.dataset_name == NO_VALUE:
         raise InvalidTrainingData("no --dataset_name given")
+    if args.data_file_path != NO_VALUE and not os.environ.get("DATASTORE_NAME"):
+        raise InvalidTrainingData("--data_file_path needs DATASTORE_NAME, the datastore it is "
+                                  "on, in the environment (the pipeline sets it)")
     dataset = get_dataset(run, args.dataset_name, args.dataset_version, args.data_file_path)
     return validate_training_frame(dataset.to_pandas_dataframe()), dataset
 
