@@ -18,7 +18,7 @@ ANSWERS_JSON = r"""{{ cookiecutter | jsonify }}"""
 # "{project}" stands for the package name.
 ARM_PATHS = ()
 TERRAFORM_PATHS = ()
-AKS_PATHS = ()
+AKS_PATHS = ("{project}/scoring/deployment_config_aks.yml",)
 WEBAPP_PATHS = ()
 
 
@@ -70,42 +70,41 @@ def parse_problems(root):
     return problems
 
 
-def read_env_file(path):
-    """``KEY=value`` lines of a dotenv file as a dict (quotes stripped)."""
-    values = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if "=" in line and not line.lstrip().startswith("#"):
-            key, _, value = line.partition("=")
-            values[key.strip()] = value.strip().strip("'\"")
-    return values
+def read_document(path):
+    """A generated file as data: JSON, YAML, or a dotenv file's ``KEY=value`` lines."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".json":
+        return json.loads(text)
+    if path.suffix in (".yml", ".yaml"):
+        return yaml.safe_load(text)
+    return dict(line.split("=", 1) for line in text.splitlines()
+                if "=" in line and not line.lstrip().startswith("#"))
 
 
-def expected_values(answers):
-    """(file, how to read the value, answer key) for every place an answer must appear."""
-    return [
-        (".env.example", lambda path: read_env_file(path)["BASE_NAME"], "base_name"),
-        (".env.example", lambda path: read_env_file(path)["LOCATION"], "location"),
-        (".env.example", lambda path: read_env_file(path)["WORKSPACE_NAME"], "workspace_name"),
-        ("environment_setup/azure-devops.json",
-         lambda path: json.loads(path.read_text(encoding="utf-8"))["variable_group"]["name"],
-         "variable_group_name"),
-        ("environment_setup/azure-devops.json",
-         lambda path: json.loads(path.read_text(encoding="utf-8"))["pipelines"][1]["name"],
-         "__ci_pipeline_name"),
-    ]
+# Where each answer must appear: (file, keys leading to the value inside it, answer key).
+EXPECTED_VALUES = (
+    (".env.example", ("BASE_NAME",), "base_name"),
+    (".env.example", ("LOCATION",), "location"),
+    (".env.example", ("WORKSPACE_NAME",), "workspace_name"),
+    ("environment_setup/azure-devops.json", ("variable_group", "name"), "variable_group_name"),
+    ("environment_setup/azure-devops.json", ("pipelines", 1, "name"), "__ci_pipeline_name"),
+    ("{project}/conda_dependencies.yml", ("name",), "__aml_env_name"),
+)
 
 
 def expectation_problems(root, answers):
     """One message for each answer that is not where the generated files need it."""
     problems = []
-    for relative, read_value, key in expected_values(answers):
-        path = root / relative.format(project=answers["project_name"])
+    for relative, keys, answer in EXPECTED_VALUES:
         try:
-            found = read_value(path)
-        except (OSError, KeyError, IndexError, TypeError, ValueError) as error:
+            found = read_document(root / relative.format(project=answers["project_name"]))
+            for key in keys:
+                found = found[key]
+        except (OSError, LookupError, TypeError, ValueError, yaml.YAMLError) as error:
             found = f"<unreadable: {error!r}>"
-        if found != answers[key]:
-            problems.append(f"{relative}: expected {key}={answers[key]!r} there, found {found!r}")
+        if found != answers[answer]:
+            problems.append(
+                f"{relative}: expected {answer}={answers[answer]!r} there, found {found!r}")
     return problems
 
 
