@@ -118,14 +118,13 @@ def next_steps(answers):
         "Next steps:",
         f"  1. cd {project} && git init -b main && git add . && git commit -m 'Generate from "
         "template' and push it to GitHub as " + answers["repo_name"] + ".",
-        f"  2. In Azure DevOps, create the variable group {answers['variable_group_name']} "
-        "with the values in README.md.",
-        f"  3. Create the service connection {answers['azure_rm_svc_connection']} and run "
-        f"environment_setup/iac-create-environment-pipeline-{iac}.yml.",
-        f"  4. Create the service connection {answers['workspace_svc_connection']} to "
-        f"{answers['workspace_name']}.",
-        f"  5. Create the pipeline .pipelines/{project}-ci.yml, named "
-        f"{answers['__ci_pipeline_name']}, then .pipelines/{project}-cd.yml.",
+        f"  2. Set up Azure DevOps ({answers['devops_project']}): "
+        "python environment_setup/azure_devops_setup.py --dry-run shows every step, without",
+        f"     --dry-run it creates the variable group {answers['variable_group_name']}, the "
+        "service connections and the pipelines (README.md walks through the same by hand).",
+        f"  3. Run the pipeline {answers['__iac_pipeline_name']} "
+        f"(environment_setup/iac-create-environment-pipeline-{iac}.yml), register your data,",
+        f"     then run {answers['__ci_pipeline_name']} (.pipelines/{project}-ci.yml).",
         "  Locally: make install && make test (README.md has the rest).",
     ])
 
