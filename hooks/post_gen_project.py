@@ -6,6 +6,7 @@ and deterministic (cruft re-runs it on every update) and needs only what cookiec
 cookiecutter then removes the whole output.
 """
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -25,7 +26,10 @@ TERRAFORM_PATHS = (
     "environment_setup/iac-create-environment-pipeline-tf.yml",
 )
 AKS_PATHS = ()
-WEBAPP_PATHS = ()
+WEBAPP_PATHS = (
+    "ml_service/util/package_model.py",
+    "ml_service/tests/test_package_model.py",
+)
 
 
 def load_answers(text=ANSWERS_JSON):
@@ -89,7 +93,7 @@ def read_env_file(path):
 def pipeline_variable(path, name):
     """The value of ``name`` in an Azure Pipelines ``variables:`` list."""
     entries = yaml.safe_load(path.read_text(encoding="utf-8"))["variables"]
-    return next(entry["value"] for entry in entries if entry.get("name") == name)
+    return next((entry["value"] for entry in entries if entry.get("name") == name), None)
 
 
 def json_value(path, *keys):
@@ -98,6 +102,17 @@ def json_value(path, *keys):
     for key in keys:
         value = value[key]
     return value
+
+
+def terraform_default(path, name):
+    """The quoted ``default`` of ``variable "<name>"`` in a .tf file (stdlib only: no HCL parser
+    is installed with cookiecutter)."""
+    text = path.read_text(encoding="utf-8")
+    block = re.search(r'variable "%s" \{(.*?)\n\}' % re.escape(name), text, re.DOTALL)
+    default = block and re.search(r'^\s*default\s*=\s*"([^"]*)"', block.group(1), re.MULTILINE)
+    if not default:
+        raise ValueError(f"no default for variable {name}")
+    return default.group(1)
 
 
 def expected_values(answers):
@@ -126,6 +141,13 @@ def expected_values(answers):
                                                    "defaultValue"), "location"),
             (arm_template, lambda path: json_value(path, "parameters", "workspace",
                                                    "defaultValue"), "workspace_name"),
+        ]
+    else:
+        variables_tf = "environment_setup/tf-templates/variables.tf"
+        expectations += [
+            (variables_tf, lambda path: terraform_default(path, "BASE_NAME"), "base_name"),
+            (variables_tf, lambda path: terraform_default(path, "WORKSPACE_NAME"),
+             "workspace_name"),
         ]
     return expectations
 

@@ -2,6 +2,7 @@
 hook's path lists, and the local set-up script."""
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -203,3 +204,25 @@ def test_install_script_works_when_run_and_when_sourced(tmp_path):
                             text=True, timeout=60)
     assert failed.returncode == 1
     assert "ERROR: cannot create .venv with 'no-such-python'" in failed.stderr
+
+
+@pytest.mark.parametrize("iac_tool", ["arm", "terraform"])
+def test_hook_finds_the_answers_and_notices_a_wrong_one(bakes, iac_tool, tmp_path):
+    hook = load_hook("post_gen_project")
+    overrides, project = bakes_with(bakes, iac_tool)[0]
+    answers = rendered_answers(overrides)
+    assert hook.expectation_problems(project, answers) == []
+    assert len(hook.expected_values(answers)) >= 10
+    copy = tmp_path / "project"
+    shutil.copytree(project, copy)
+    variables = copy / f".pipelines/{answers['project_name']}-variables-template.yml"
+    variables.write_text(variables.read_text("utf-8").replace(
+        f"value: {answers['dataset_name']}", "value: someone_elses_ds"), encoding="utf-8")
+    infra = copy / (ARM_TEMPLATE if iac_tool == "arm" else f"{TF_DIR}/variables.tf")
+    infra.write_text(infra.read_text("utf-8").replace(answers["workspace_name"], "other-ws"),
+                     encoding="utf-8")
+    problems = hook.expectation_problems(copy, answers)
+    # The hook names files as its table does, with "{project}" for the package name.
+    assert [problem.split(":")[0] for problem in problems] == [
+        ".pipelines/{project}-variables-template.yml", infra.relative_to(copy).as_posix()]
+    assert "expected dataset_name=" in problems[0] and "'someone_elses_ds'" in problems[0]
