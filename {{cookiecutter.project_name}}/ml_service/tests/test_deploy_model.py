@@ -60,6 +60,13 @@ def test_inference_paths_are_relative_to_the_scoring_folder(tmp_path):
                       "conda_file": str((tmp_path / "conda_dependencies.yml").resolve())}
 
 
+def test_inference_settings_that_would_be_ignored_are_refused(tmp_path):
+    config = {"entryScript": "score.py", "condaFile": "c.yml", "schemaFile": "",
+              "enableGpu": False, "baseImage": "my/image:1"}
+    with pytest.raises(ValueError, match=r"settings \['baseImage'\] are not supported"):
+        inference_kwargs(config, tmp_path)
+
+
 def test_inference_config_needs_a_python_entry_script(tmp_path):
     with pytest.raises(ValueError, match="needs entryScript and condaFile"):
         inference_kwargs({"runtime": "python"}, tmp_path)

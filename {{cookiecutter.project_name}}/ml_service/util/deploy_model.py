@@ -46,6 +46,8 @@ AKS_KEYS = {
 }
 # Keys of the CLI v1 AKS file that the SDK sets on the cluster, not on each service.
 AKS_CLUSTER_KEYS = {"sslEnabled"}
+# inference_config.yml keys this module applies; the CLI v1 file's other keys must stay empty.
+INFERENCE_KEYS = {"entryScript", "runtime", "condaFile", "sourceDirectory"}
 
 
 def read_yaml(path):
@@ -84,6 +86,11 @@ def inference_kwargs(config, scoring_dir):
 
     Paths in the file are relative to the scoring folder, as with the CLI v1."""
     scoring_dir = Path(scoring_dir)
+    unsupported = sorted(key for key, value in config.items()
+                         if key not in INFERENCE_KEYS and value)
+    if unsupported:
+        raise ValueError(f"inference_config.yml settings {unsupported} are not supported; "
+                         f"allowed: {sorted(INFERENCE_KEYS)} (others empty)")
     if config.get("runtime", "python") != "python":
         raise ValueError(f"runtime {config['runtime']!r} is not supported; allowed: python")
     entry_script = config.get("entryScript")
