@@ -6,6 +6,7 @@ and deterministic (cruft re-runs it on every update) and needs only what cookiec
 cookiecutter then removes the whole output.
 """
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -16,10 +17,19 @@ ANSWERS_JSON = r"""{{ cookiecutter | jsonify }}"""
 
 # Paths that exist only for one answer, relative to the generated repository;
 # "{project}" stands for the package name.
-ARM_PATHS = ()
-TERRAFORM_PATHS = ()
+ARM_PATHS = (
+    "environment_setup/arm-templates",
+    "environment_setup/iac-create-environment-pipeline-arm.yml",
+)
+TERRAFORM_PATHS = (
+    "environment_setup/tf-templates",
+    "environment_setup/iac-create-environment-pipeline-tf.yml",
+)
 AKS_PATHS = ("{project}/scoring/deployment_config_aks.yml",)
-WEBAPP_PATHS = ()
+WEBAPP_PATHS = (
+    "ml_service/util/package_model.py",
+    "ml_service/tests/test_package_model.py",
+)
 
 
 def load_answers(text=ANSWERS_JSON):
@@ -70,37 +80,76 @@ def parse_problems(root):
     return problems
 
 
+def terraform_defaults(text):
+    """``{name: default}`` of the quoted defaults of a .tf file's variables (no HCL parser is
+    installed with cookiecutter, and these blocks are the template's own)."""
+    blocks = re.findall(r'variable "(\w+)" \{(.*?)\n\}', text, re.DOTALL)
+    return {name: default.group(1) for name, body in blocks
+            if (default := re.search(r'^\s*default\s*=\s*"([^"]*)"', body, re.MULTILINE))}
+
+
 def read_document(path):
-    """A generated file as data: JSON, YAML, or a dotenv file's ``KEY=value`` lines."""
+    """A generated file as data: JSON, YAML, Terraform variables, or dotenv ``KEY=value`` lines."""
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".json":
         return json.loads(text)
     if path.suffix in (".yml", ".yaml"):
         return yaml.safe_load(text)
+    if path.suffix == ".tf":
+        return terraform_defaults(text)
     return dict(line.split("=", 1) for line in text.splitlines()
                 if "=" in line and not line.lstrip().startswith("#"))
 
 
-# Where each answer must appear: (file, keys leading to the value inside it, answer key).
+def look_up(document, keys):
+    """Follow ``keys`` into ``document``; in a list, a text key picks the item of that name
+    (Azure Pipelines ``variables:`` are a list of ``{name, value}``)."""
+    for key in keys:
+        if isinstance(document, list) and isinstance(key, str):
+            document = next(item for item in document if item.get("name") == key)
+        else:
+            document = document[key]
+    return document
+
+
+VARIABLES_TEMPLATE = ".pipelines/{project}-variables-template.yml"
+ARM_TEMPLATE = "environment_setup/arm-templates/cloud-environment.json"
+TERRAFORM_VARIABLES = "environment_setup/tf-templates/variables.tf"
+
+# Where each answer must appear: (file, keys to the value inside it, answer key, and the
+# iac_tool the file belongs to, if only one).
 EXPECTED_VALUES = (
-    (".env.example", ("BASE_NAME",), "base_name"),
-    (".env.example", ("LOCATION",), "location"),
-    (".env.example", ("WORKSPACE_NAME",), "workspace_name"),
-    ("environment_setup/azure-devops.json", ("variable_group", "name"), "variable_group_name"),
-    ("environment_setup/azure-devops.json", ("pipelines", 1, "name"), "__ci_pipeline_name"),
-    ("{project}/conda_dependencies.yml", ("name",), "__aml_env_name"),
+    (".env.example", ("BASE_NAME",), "base_name", None),
+    (".env.example", ("LOCATION",), "location", None),
+    (".env.example", ("WORKSPACE_NAME",), "workspace_name", None),
+    (VARIABLES_TEMPLATE, ("variables", "SOURCES_DIR_TRAIN", "value"), "project_name", None),
+    (VARIABLES_TEMPLATE, ("variables", "DATASET_NAME", "value"), "dataset_name", None),
+    (VARIABLES_TEMPLATE, ("variables", "DATASTORE_NAME", "value"), "datastore_name", None),
+    (VARIABLES_TEMPLATE, ("variables", "MODEL_NAME", "value"), "__model_name", None),
+    (".pipelines/{project}-cd.yml", ("resources", "pipelines", 0, "source"),
+     "__ci_pipeline_name", None),
+    ("environment_setup/azure-devops.json", ("variable_group", "name"), "variable_group_name",
+     None),
+    ("environment_setup/azure-devops.json", ("pipelines", 1, "name"), "__ci_pipeline_name", None),
+    ("{project}/conda_dependencies.yml", ("name",), "__aml_env_name", None),
+    (ARM_TEMPLATE, ("parameters", "location", "defaultValue"), "location", "arm"),
+    (ARM_TEMPLATE, ("parameters", "workspace", "defaultValue"), "workspace_name", "arm"),
+    (TERRAFORM_VARIABLES, ("BASE_NAME",), "base_name", "terraform"),
+    (TERRAFORM_VARIABLES, ("WORKSPACE_NAME",), "workspace_name", "terraform"),
 )
 
 
 def expectation_problems(root, answers):
     """One message for each answer that is not where the generated files need it."""
     problems = []
-    for relative, keys, answer in EXPECTED_VALUES:
+    for relative, keys, answer, iac_tool in EXPECTED_VALUES:
+        if iac_tool not in (None, answers["iac_tool"]):
+            continue
+        relative = relative.format(project=answers["project_name"])
         try:
-            found = read_document(root / relative.format(project=answers["project_name"]))
-            for key in keys:
-                found = found[key]
-        except (OSError, LookupError, TypeError, ValueError, yaml.YAMLError) as error:
+            found = look_up(read_document(root / relative), keys)
+        except (OSError, LookupError, StopIteration, TypeError, ValueError,
+                yaml.YAMLError) as error:
             found = f"<unreadable: {error!r}>"
         if found != answers[answer]:
             problems.append(
