@@ -8,7 +8,7 @@ import pytest
 import yaml
 from binaryornot.check import is_binary
 
-from conftest import bake_ok, matrix_id, option_matrix, run
+from conftest import bake_once, matrix_id, option_matrix, run
 
 # Leftover Jinja: cookiecutter variables and block or comment tags. Azure Pipelines' own
 # template expressions, ${{ ... }}, are legitimate and not matched.
@@ -64,6 +64,5 @@ def lint_once(project):
 
 
 @pytest.mark.parametrize("overrides", option_matrix(), ids=matrix_id)
-def test_every_combination_renders_clean(cookies, overrides):
-    project = bake_ok(cookies, **overrides)
-    check_rendered_repository(project)
+def test_every_combination_renders_clean(overrides):
+    check_rendered_repository(bake_once(**overrides))

@@ -10,8 +10,8 @@ from pathlib import Path
 import hcl2
 import pytest
 
-from azure_devops import rendered_answers, structural_bakes
-from conftest import TEMPLATE_DIR, load_hook, template_answers
+from azure_devops import structural_bakes
+from conftest import TEMPLATE_DIR, load_hook, rendered_answers, template_answers
 
 CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
 ARM_SCHEMA = Path(__file__).parent / "schemas" / "arm-deployment-template.json"
@@ -81,7 +81,7 @@ def test_arm_templates_pass_the_structural_schema(bakes, tmp_path):
 def test_arm_parameters_follow_the_answers_and_the_naming_rules(bakes):
     rules = load_hook("pre_gen_project").NAME_RULES
     overrides, project = bakes_with(bakes, "arm")[0]
-    answers = rendered_answers(overrides)
+    answers = rendered_answers(**overrides)
     template = json.loads((project / ARM_TEMPLATE).read_text(encoding="utf-8"))
     parameters = template["parameters"]
     base_name = parameters["baseName"]
@@ -128,7 +128,7 @@ def unquote(value):
 def test_terraform_parses_and_matches_the_answers(bakes):
     rules = load_hook("pre_gen_project").NAME_RULES["base_name"]
     for overrides, project in bakes_with(bakes, "terraform")[:2]:
-        answers = rendered_answers(overrides)
+        answers = rendered_answers(**overrides)
         config = load_terraform(project)
         terraform = config["terraform"][0]
         azurerm = terraform["required_providers"][0]["azurerm"]
@@ -210,7 +210,7 @@ def test_install_script_works_when_run_and_when_sourced(tmp_path):
 def test_hook_finds_the_answers_and_notices_a_wrong_one(bakes, iac_tool, tmp_path):
     hook = load_hook("post_gen_project")
     overrides, project = bakes_with(bakes, iac_tool)[0]
-    answers = rendered_answers(overrides)
+    answers = rendered_answers(**overrides)
     assert hook.expectation_problems(project, answers) == []
     assert len([row for row in hook.EXPECTED_VALUES if row[3] in (None, iac_tool)]) >= 10
     copy = tmp_path / "project"

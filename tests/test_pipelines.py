@@ -15,8 +15,8 @@ import pytest
 import yaml
 from check_jsonschema.builtin_schemas import get_builtin_schema
 
-from azure_devops import (
-    rendered_answers, structural_bakes, structural_combinations, variable_group)
+from azure_devops import structural_bakes, structural_combinations, variable_group
+from conftest import rendered_answers
 
 CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
 AML_RUN_PIPELINE_TASK = (
@@ -166,7 +166,7 @@ def test_each_schema_exception_is_still_needed(tmp_path):
                          ids=lambda index: f"bake{index}")
 def test_cross_references_resolve(bakes, index):
     overrides, project = bakes[index]
-    answers = rendered_answers(overrides)
+    answers = rendered_answers(**overrides)
     variables_template = load(project / f".pipelines/{answers['project_name']}"
                                         "-variables-template.yml")["variables"]
     defined = {entry["name"] for entry in variables_template} | set(variable_group(answers))
@@ -239,7 +239,7 @@ def test_step_scripts_named_by_the_variables_template_exist(bakes):
                          ids=lambda index: f"bake{index}")
 def test_cd_stages_follow_the_answers(bakes, index):
     overrides, project = bakes[index]
-    answers = rendered_answers(overrides)
+    answers = rendered_answers(**overrides)
     cd = load(project / f".pipelines/{answers['project_name']}-cd.yml")
     stages = [stage["stage"] for stage in cd["stages"]]
     expected = (["Deploy_ACI"] + ["Deploy_AKS"] * answers["deploy_aks"]
@@ -257,7 +257,7 @@ def test_cd_stages_follow_the_answers(bakes, index):
 
 def test_variables_template_matches_the_answers_and_env_example(bakes):
     for overrides, project in bakes[:4]:
-        answers = rendered_answers(overrides)
+        answers = rendered_answers(**overrides)
         entries = {entry["name"]: entry["value"] for entry in load(
             project / f".pipelines/{answers['project_name']}-variables-template.yml")["variables"]}
         assert entries["RUN_EVALUATION"] == str(answers["run_evaluation"]).lower()
