@@ -16,8 +16,14 @@ ANSWERS_JSON = r"""{{ cookiecutter | jsonify }}"""
 
 # Paths that exist only for one answer, relative to the generated repository;
 # "{project}" stands for the package name.
-ARM_PATHS = ()
-TERRAFORM_PATHS = ()
+ARM_PATHS = (
+    "environment_setup/arm-templates",
+    "environment_setup/iac-create-environment-pipeline-arm.yml",
+)
+TERRAFORM_PATHS = (
+    "environment_setup/tf-templates",
+    "environment_setup/iac-create-environment-pipeline-tf.yml",
+)
 AKS_PATHS = ()
 WEBAPP_PATHS = ()
 
@@ -80,13 +86,48 @@ def read_env_file(path):
     return values
 
 
+def pipeline_variable(path, name):
+    """The value of ``name`` in an Azure Pipelines ``variables:`` list."""
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))["variables"]
+    return next(entry["value"] for entry in entries if entry.get("name") == name)
+
+
+def json_value(path, *keys):
+    """The value at ``keys`` in a JSON file."""
+    value = json.loads(path.read_text(encoding="utf-8"))
+    for key in keys:
+        value = value[key]
+    return value
+
+
 def expected_values(answers):
     """(file, how to read the value, answer key) for every place an answer must appear."""
-    return [
+    variables_template = ".pipelines/{project}-variables-template.yml"
+    expectations = [
         (".env.example", lambda path: read_env_file(path)["BASE_NAME"], "base_name"),
         (".env.example", lambda path: read_env_file(path)["LOCATION"], "location"),
         (".env.example", lambda path: read_env_file(path)["WORKSPACE_NAME"], "workspace_name"),
+        (variables_template, lambda path: pipeline_variable(path, "SOURCES_DIR_TRAIN"),
+         "project_name"),
+        (variables_template, lambda path: pipeline_variable(path, "DATASET_NAME"),
+         "dataset_name"),
+        (variables_template, lambda path: pipeline_variable(path, "DATASTORE_NAME"),
+         "datastore_name"),
+        (variables_template, lambda path: pipeline_variable(path, "MODEL_NAME"), "__model_name"),
+        (".pipelines/{project}-cd.yml",
+         lambda path: yaml.safe_load(path.read_text(encoding="utf-8"))[
+             "resources"]["pipelines"][0]["source"],
+         "__ci_pipeline_name"),
     ]
+    if answers["iac_tool"] == "arm":
+        arm_template = "environment_setup/arm-templates/cloud-environment.json"
+        expectations += [
+            (arm_template, lambda path: json_value(path, "parameters", "location",
+                                                   "defaultValue"), "location"),
+            (arm_template, lambda path: json_value(path, "parameters", "workspace",
+                                                   "defaultValue"), "workspace_name"),
+        ]
+    return expectations
 
 
 def expectation_problems(root, answers):

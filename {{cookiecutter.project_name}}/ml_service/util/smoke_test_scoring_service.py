@@ -1,0 +1,142 @@
+"""Send the two sample rows to a scoring service and check it answers two probabilities.
+
+    python -m ml_service.util.smoke_test_scoring_service --type ACI --service mlops-aci
+    python -m ml_service.util.smoke_test_scoring_service --type URL \\
+        --service http://127.0.0.1:5001/score
+
+The rows come from ``<SOURCES_DIR_TRAIN>/scoring/sample_request.json``, the one copy of the
+workshop's sample. Slow starts (connection refused, timeouts, 5xx, 429) are retried a bounded
+number of times; a wrong answer fails at once.
+"""
+import argparse
+import json
+import math
+import os
+import time
+from pathlib import Path
+
+import requests
+
+SERVICE_TYPES = ("ACI", "AKS", "Webapp", "URL")
+DEFAULT_SOURCES_DIR = "{{ cookiecutter.project_name }}"
+SAMPLE_REQUEST = Path("scoring") / "sample_request.json"
+RETRYABLE_STATUS = {429, 500, 502, 503, 504}
+
+
+class SmokeTestError(AssertionError):
+    """The service did not give the expected answer."""
+
+
+def load_sample_request(sources_dir):
+    """The request body (``{"data": [[...], [...]]}``) and how many rows it holds."""
+    body = json.loads((Path(sources_dir) / SAMPLE_REQUEST).read_text(encoding="utf-8"))
+    return body, len(body["data"])
+
+
+def check_scores(payload, expected_count):
+    """The probabilities in ``payload``; raises SmokeTestError when the answer is wrong."""
+    if isinstance(payload, str):
+        # Some scoring scripts return json.dumps(...): the body is then a JSON string.
+        payload = json.loads(payload)
+    if not isinstance(payload, dict) or "result" not in payload:
+        raise SmokeTestError(f"expected a JSON object with 'result', got {payload!r:.200}")
+    scores = payload["result"]
+    if not isinstance(scores, list) or len(scores) != expected_count:
+        raise SmokeTestError(f"expected {expected_count} results, got {scores!r:.200}")
+    for score in scores:
+        if (isinstance(score, bool) or not isinstance(score, (int, float))
+                or math.isnan(score) or not 0.0 <= score <= 1.0):
+            raise SmokeTestError(f"result {score!r} is not a probability in [0, 1]")
+    return scores
+
+
+def post_with_retries(url, body, headers=None, attempts=10, delay_seconds=5.0,
+                      timeout_seconds=30.0, session=None):
+    """POST ``body`` as JSON; retry connection errors, timeouts and transient statuses."""
+    session = session or requests.Session()
+    last_problem = None
+    for attempt in range(1, attempts + 1):
+        try:
+            response = session.post(url, json=body, headers=headers or {},
+                                    timeout=timeout_seconds)
+        except (requests.ConnectionError, requests.Timeout) as error:
+            last_problem = f"{type(error).__name__}: {error}"
+        else:
+            if response.status_code not in RETRYABLE_STATUS:
+                if not response.ok:
+                    raise SmokeTestError(f"{url} answered HTTP {response.status_code}: "
+                                         f"{response.text[:200]}")
+                try:
+                    return response.json()
+                except ValueError:
+                    raise SmokeTestError(
+                        f"{url} answered non-JSON: {response.text[:200]!r}") from None
+            last_problem = f"HTTP {response.status_code}"
+        print(f"Attempt {attempt}/{attempts} to {url} failed ({last_problem})")
+        if attempt < attempts:
+            time.sleep(delay_seconds)
+    raise SmokeTestError(f"{url} did not answer after {attempts} attempts: {last_problem}")
+
+
+def webapp_url(service):
+    """A Web App's scoring URL from its name, or the URL itself when one is given."""
+    if service.startswith(("http://", "https://")):
+        return service
+    return f"https://{service}.azurewebsites.net/score"
+
+
+def azure_ml_endpoint(service_type, service):
+    """Scoring URL and headers of an ACI or AKS web service in the workspace."""
+    # Imported here: the SDK takes seconds to import and URL or Web App checks never need it.
+    from azureml.core.webservice import AciWebservice, AksWebservice
+
+    from ml_service.util.env_variables import read_env_or_exit
+    from ml_service.util.workspace import get_workspace
+
+    workspace = get_workspace(read_env_or_exit())
+    service_class = AciWebservice if service_type == "ACI" else AksWebservice
+    webservice = service_class(workspace, service)
+    headers = {}
+    if webservice.auth_enabled:
+        headers["Authorization"] = f"Bearer {webservice.get_keys()[0]}"
+    return webservice.scoring_uri, headers
+
+
+def endpoint(service_type, service):
+    """Scoring URL and request headers for ``--type`` and ``--service``."""
+    if service_type == "URL":
+        return service, {}
+    if service_type == "Webapp":
+        return webapp_url(service), {}
+    return azure_ml_endpoint(service_type, service)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--type", choices=SERVICE_TYPES, required=True, dest="service_type")
+    parser.add_argument("--service", required=True, help="service name, or URL for --type URL")
+    parser.add_argument("--attempts", type=int, default=10)
+    parser.add_argument("--delay", type=float, default=5.0, help="seconds between attempts")
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
+    parser.add_argument("--sources_dir",
+                        default=os.environ.get("SOURCES_DIR_TRAIN") or DEFAULT_SOURCES_DIR)
+    args = parser.parse_args(argv)
+    if args.attempts < 1:
+        parser.error("--attempts must be at least 1")
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    body, expected_count = load_sample_request(args.sources_dir)
+    url, headers = endpoint(args.service_type, args.service)
+    try:
+        payload = post_with_retries(url, body, headers, args.attempts, args.delay, args.timeout)
+        scores = check_scores(payload, expected_count)
+    except SmokeTestError as error:
+        raise SystemExit(f"ERROR: smoke test of {url} failed: {error}") from None
+    print(f"Smoke test passed: {url} scored {scores}")
+
+
+if __name__ == "__main__":
+    main()
