@@ -15,8 +15,8 @@ import time
 import requests
 
 LOOPBACK = "127.0.0.1"
-LIVENESS_DEADLINE_SECONDS = 90
-STOP_DEADLINE_SECONDS = 30
+LIVENESS_DEADLINE_SECONDS = 60
+STOP_DEADLINE_SECONDS = 15
 POLL_SECONDS = 0.2
 
 
@@ -57,8 +57,9 @@ def replace_option(command, option, value):
 class LocalServer:
     """A scoring server process: start, wait until it answers ``GET /``, stop its whole group."""
 
-    def __init__(self, command, cwd, home, log_path):
+    def __init__(self, command, cwd, home, log_path, env=None):
         self.command, self.cwd, self.home, self.log_path = command, cwd, home, log_path
+        self.env = env or {}
         self.port = int(command[command.index("--port") + 1])
         self.url = f"http://{LOOPBACK}:{self.port}"
         self.process = None
@@ -77,7 +78,7 @@ class LocalServer:
 
     def start(self):
         # gunicorn writes a control socket under $HOME/.gunicorn: a private HOME keeps it out of ~.
-        env = {**os.environ, "HOME": str(self.home)}
+        env = {**os.environ, **self.env, "HOME": str(self.home)}
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(self.command, cwd=self.cwd, env=env, stdout=log,
                                             stderr=subprocess.STDOUT, start_new_session=True)

@@ -68,7 +68,8 @@ def server(trained_project, tmp_path_factory):
     """The server as ``make serve`` runs it, on a free loopback port; stopped even on failure."""
     home = tmp_path_factory.mktemp("home")
     command = make_command(trained_project, "serve", PORT=free_loopback_port())
-    local_server = LocalServer(command, trained_project, home, home / "server.log")
+    local_server = LocalServer(command, trained_project, home, home / "server.log",
+                               env=SINGLE_THREAD)
     with local_server:
         yield local_server
     assert local_server.wait_group_gone(), f"server processes left running:\n{local_server.log()}"
