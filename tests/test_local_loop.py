@@ -105,14 +105,25 @@ def test_train_prefers_given_data_then_the_team_file_then_synthetic(default_proj
     assert training_data_option(project, DATA=other) == str(other)
 
 
-def test_make_train_writes_the_model_from_the_chosen_data(trained_project, training_data):
+def test_make_train_writes_the_model_from_the_chosen_data(
+        trained_project, training_data, default_context):
     model_dir = trained_project / "outputs"
-    model_files = list(model_dir.glob("*_model.pkl"))
-    assert [path.name for path in model_files] == [f"{trained_project.name}_model.pkl"]
+    assert (model_dir / default_context["__model_name"]).is_file()
     summary = json.loads((model_dir / "metrics.json").read_text(encoding="utf-8"))
-    data_rows = sum(1 for _ in (trained_project / training_data).open(encoding="utf-8")) - 1
+    with (trained_project / training_data).open(encoding="utf-8") as data:
+        data_rows = sum(1 for _ in data) - 1
     assert summary["train_rows"] + summary["valid_rows"] == data_rows
     assert 0.5 < summary["auc"] <= 1.0
+
+
+def test_make_serve_without_a_model_says_to_train_first(
+        default_project, default_context, tmp_path):
+    completed = run(["make", "--no-print-directory", "serve", f"PYTHON={sys.executable}",
+                     f"MODEL_DIR={tmp_path}"], default_project, check=False)
+    assert completed.returncode != 0
+    model_file = tmp_path / default_context["__model_name"]
+    assert completed.stderr.splitlines()[0] == (
+        f"error: no model at {model_file}: run 'make train' first")
 
 
 def test_server_listens_on_loopback_only(server):
