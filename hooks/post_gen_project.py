@@ -24,7 +24,7 @@ TERRAFORM_PATHS = (
     "environment_setup/tf-templates",
     "environment_setup/iac-create-environment-pipeline-tf.yml",
 )
-AKS_PATHS = ()
+AKS_PATHS = ("{project}/scoring/deployment_config_aks.yml",)
 WEBAPP_PATHS = ()
 
 
@@ -118,6 +118,8 @@ def expected_values(answers):
          lambda path: yaml.safe_load(path.read_text(encoding="utf-8"))[
              "resources"]["pipelines"][0]["source"],
          "__ci_pipeline_name"),
+        ("{project}/conda_dependencies.yml",
+         lambda path: yaml.safe_load(path.read_text(encoding="utf-8"))["name"], "__aml_env_name"),
     ]
     if answers["iac_tool"] == "arm":
         arm_template = "environment_setup/arm-templates/cloud-environment.json"
