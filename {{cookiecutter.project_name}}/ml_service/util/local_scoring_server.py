@@ -1,7 +1,7 @@
 """Run Azure ML's own inference server on this machine, reachable from this machine only.
 
-    python -m ml_service.util.local_scoring_server \\
-        --entry_script {{ cookiecutter.project_name }}/scoring/score.py --model_dir outputs --port 5001
+    python -m ml_service.util.local_scoring_server --model_dir outputs --port 5001 \\
+        --entry_script {{ cookiecutter.project_name }}/scoring/score.py
 
 It takes exactly the options of ``azmlinfsrv`` (azureml-inference-server-http, the server that
 runs ``score.py`` in ACI and AKS) and sets the server up exactly as ``azmlinfsrv`` does, but binds
@@ -40,8 +40,9 @@ def configure_server(argv):
     platform runner, which writes it into gunicorn's command line, and gunicorn lets that outrank
     its config file and GUNICORN_CMD_ARGS. So the bind address can only be chosen where the runner
     is called. This repeats ``amlserver.run()``'s set-up calls, in its order, with the server's own
-    functions, and returns what it would pass to the runner with the loopback host instead; a
-    renamed function in a new server version fails here loudly instead of binding to 0.0.0.0.
+    functions, and returns what it would pass to the runner with the loopback host instead. A
+    renamed function in a new server version fails here loudly; overwriting the module's
+    DEFAULT_HOST instead would, after such a change, silently bind to 0.0.0.0 again.
     """
     # The server's parser reads sys.argv, so its options, defaults and errors stay its own.
     sys.argv = [sys.argv[0], *argv]
