@@ -6,6 +6,7 @@ and deterministic (cruft re-runs it on every update) and needs only what cookiec
 cookiecutter then removes the whole output.
 """
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -25,7 +26,10 @@ TERRAFORM_PATHS = (
     "environment_setup/iac-create-environment-pipeline-tf.yml",
 )
 AKS_PATHS = ("{project}/scoring/deployment_config_aks.yml",)
-WEBAPP_PATHS = ()
+WEBAPP_PATHS = (
+    "ml_service/util/package_model.py",
+    "ml_service/tests/test_package_model.py",
+)
 
 
 def load_answers(text=ANSWERS_JSON):
@@ -76,73 +80,80 @@ def parse_problems(root):
     return problems
 
 
-def read_env_file(path):
-    """``KEY=value`` lines of a dotenv file as a dict (quotes stripped)."""
-    values = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if "=" in line and not line.lstrip().startswith("#"):
-            key, _, value = line.partition("=")
-            values[key.strip()] = value.strip().strip("'\"")
-    return values
+def terraform_defaults(text):
+    """``{name: default}`` of the quoted defaults of a .tf file's variables (no HCL parser is
+    installed with cookiecutter, and these blocks are the template's own)."""
+    blocks = re.findall(r'variable "(\w+)" \{(.*?)\n\}', text, re.DOTALL)
+    return {name: default.group(1) for name, body in blocks
+            if (default := re.search(r'^\s*default\s*=\s*"([^"]*)"', body, re.MULTILINE))}
 
 
-def pipeline_variable(path, name):
-    """The value of ``name`` in an Azure Pipelines ``variables:`` list."""
-    entries = yaml.safe_load(path.read_text(encoding="utf-8"))["variables"]
-    return next(entry["value"] for entry in entries if entry.get("name") == name)
+def read_document(path):
+    """A generated file as data: JSON, YAML, Terraform variables, or dotenv ``KEY=value`` lines."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".json":
+        return json.loads(text)
+    if path.suffix in (".yml", ".yaml"):
+        return yaml.safe_load(text)
+    if path.suffix == ".tf":
+        return terraform_defaults(text)
+    return dict(line.split("=", 1) for line in text.splitlines()
+                if "=" in line and not line.lstrip().startswith("#"))
 
 
-def json_value(path, *keys):
-    """The value at ``keys`` in a JSON file."""
-    value = json.loads(path.read_text(encoding="utf-8"))
+def look_up(document, keys):
+    """Follow ``keys`` into ``document``; in a list, a text key picks the item of that name
+    (Azure Pipelines ``variables:`` are a list of ``{name, value}``)."""
     for key in keys:
-        value = value[key]
-    return value
+        if isinstance(document, list) and isinstance(key, str):
+            document = next(item for item in document if item.get("name") == key)
+        else:
+            document = document[key]
+    return document
 
 
-def expected_values(answers):
-    """(file, how to read the value, answer key) for every place an answer must appear."""
-    variables_template = ".pipelines/{project}-variables-template.yml"
-    expectations = [
-        (".env.example", lambda path: read_env_file(path)["BASE_NAME"], "base_name"),
-        (".env.example", lambda path: read_env_file(path)["LOCATION"], "location"),
-        (".env.example", lambda path: read_env_file(path)["WORKSPACE_NAME"], "workspace_name"),
-        (variables_template, lambda path: pipeline_variable(path, "SOURCES_DIR_TRAIN"),
-         "project_name"),
-        (variables_template, lambda path: pipeline_variable(path, "DATASET_NAME"),
-         "dataset_name"),
-        (variables_template, lambda path: pipeline_variable(path, "DATASTORE_NAME"),
-         "datastore_name"),
-        (variables_template, lambda path: pipeline_variable(path, "MODEL_NAME"), "__model_name"),
-        (".pipelines/{project}-cd.yml",
-         lambda path: yaml.safe_load(path.read_text(encoding="utf-8"))[
-             "resources"]["pipelines"][0]["source"],
-         "__ci_pipeline_name"),
-        ("{project}/conda_dependencies.yml",
-         lambda path: yaml.safe_load(path.read_text(encoding="utf-8"))["name"], "__aml_env_name"),
-    ]
-    if answers["iac_tool"] == "arm":
-        arm_template = "environment_setup/arm-templates/cloud-environment.json"
-        expectations += [
-            (arm_template, lambda path: json_value(path, "parameters", "location",
-                                                   "defaultValue"), "location"),
-            (arm_template, lambda path: json_value(path, "parameters", "workspace",
-                                                   "defaultValue"), "workspace_name"),
-        ]
-    return expectations
+VARIABLES_TEMPLATE = ".pipelines/{project}-variables-template.yml"
+ARM_TEMPLATE = "environment_setup/arm-templates/cloud-environment.json"
+TERRAFORM_VARIABLES = "environment_setup/tf-templates/variables.tf"
+
+# Where each answer must appear: (file, keys to the value inside it, answer key, and the
+# iac_tool the file belongs to, if only one).
+EXPECTED_VALUES = (
+    (".env.example", ("BASE_NAME",), "base_name", None),
+    (".env.example", ("LOCATION",), "location", None),
+    (".env.example", ("WORKSPACE_NAME",), "workspace_name", None),
+    (VARIABLES_TEMPLATE, ("variables", "SOURCES_DIR_TRAIN", "value"), "project_name", None),
+    (VARIABLES_TEMPLATE, ("variables", "DATASET_NAME", "value"), "dataset_name", None),
+    (VARIABLES_TEMPLATE, ("variables", "DATASTORE_NAME", "value"), "datastore_name", None),
+    (VARIABLES_TEMPLATE, ("variables", "MODEL_NAME", "value"), "__model_name", None),
+    (".pipelines/{project}-cd.yml", ("resources", "pipelines", 0, "source"),
+     "__ci_pipeline_name", None),
+    ("environment_setup/azure-devops.json", ("variable_group", "name"), "variable_group_name",
+     None),
+    ("environment_setup/azure-devops.json", ("pipelines", 1, "name"), "__ci_pipeline_name", None),
+    ("{project}/conda_dependencies.yml", ("name",), "__aml_env_name", None),
+    (ARM_TEMPLATE, ("parameters", "location", "defaultValue"), "location", "arm"),
+    (ARM_TEMPLATE, ("parameters", "workspace", "defaultValue"), "workspace_name", "arm"),
+    (TERRAFORM_VARIABLES, ("BASE_NAME",), "base_name", "terraform"),
+    (TERRAFORM_VARIABLES, ("WORKSPACE_NAME",), "workspace_name", "terraform"),
+)
 
 
 def expectation_problems(root, answers):
     """One message for each answer that is not where the generated files need it."""
     problems = []
-    for relative, read_value, key in expected_values(answers):
-        path = root / relative.format(project=answers["project_name"])
+    for relative, keys, answer, iac_tool in EXPECTED_VALUES:
+        if iac_tool not in (None, answers["iac_tool"]):
+            continue
+        relative = relative.format(project=answers["project_name"])
         try:
-            found = read_value(path)
-        except (OSError, KeyError, IndexError, TypeError, ValueError) as error:
+            found = look_up(read_document(root / relative), keys)
+        except (OSError, LookupError, StopIteration, TypeError, ValueError,
+                yaml.YAMLError) as error:
             found = f"<unreadable: {error!r}>"
-        if found != answers[key]:
-            problems.append(f"{relative}: expected {key}={answers[key]!r} there, found {found!r}")
+        if found != answers[answer]:
+            problems.append(
+                f"{relative}: expected {answer}={answers[answer]!r} there, found {found!r}")
     return problems
 
 
@@ -156,14 +167,13 @@ def next_steps(answers):
         "Next steps:",
         f"  1. cd {project} && git init -b main && git add . && git commit -m 'Generate from "
         "template' and push it to GitHub as " + answers["repo_name"] + ".",
-        f"  2. In Azure DevOps, create the variable group {answers['variable_group_name']} "
-        "with the values in README.md.",
-        f"  3. Create the service connection {answers['azure_rm_svc_connection']} and run "
-        f"environment_setup/iac-create-environment-pipeline-{iac}.yml.",
-        f"  4. Create the service connection {answers['workspace_svc_connection']} to "
-        f"{answers['workspace_name']}.",
-        f"  5. Create the pipeline .pipelines/{project}-ci.yml, named "
-        f"{answers['__ci_pipeline_name']}, then .pipelines/{project}-cd.yml.",
+        f"  2. Set up Azure DevOps ({answers['devops_project']}): "
+        "python environment_setup/azure_devops_setup.py --dry-run shows every step, without",
+        f"     --dry-run it creates the variable group {answers['variable_group_name']}, the "
+        "service connections and the pipelines (README.md walks through the same by hand).",
+        f"  3. Run the pipeline {answers['__iac_pipeline_name']} "
+        f"(environment_setup/iac-create-environment-pipeline-{iac}.yml), register your data,",
+        f"     then run {answers['__ci_pipeline_name']} (.pipelines/{project}-ci.yml).",
         "  Locally: make install && make test (README.md has the rest).",
     ])
 

@@ -1,13 +1,20 @@
 """Shared helpers for the template's tests: the answers, the option matrix, bakes, subprocesses."""
+import atexit
+import functools
 import importlib.util
 import itertools
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+from cookiecutter.generate import generate_context
+from cookiecutter.main import cookiecutter
+from cookiecutter.prompt import prompt_for_config
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1]
 # The workshop's 19,393-row sample; never committed (competition licence), used when present.
@@ -46,17 +53,24 @@ def option_values():
     return values
 
 
+def crossed_combinations():
+    """Every combination of the small options (booleans, short choice lists), which interact."""
+    crossed = {key: vals for key, vals in option_values().items()
+               if len(vals) <= MAX_CROSSED_VALUES}
+    return [dict(zip(crossed, combo)) for combo in itertools.product(*crossed.values())]
+
+
 def option_matrix():
     """Override sets that cross every small option and cycle through the large ones.
 
     Built from ``cookiecutter.json`` itself, so a new choice or boolean is tested the day it is
-    added. Small options (booleans, short choice lists) interact, so every combination is baked;
-    long lists (regions) only need each value once, so they are dealt out over the combinations.
+    added. Small options interact, so every combination is baked (they come first, in
+    ``crossed_combinations()`` order); long lists (regions) only need each value once, so they
+    are dealt out over the combinations.
     """
-    values = option_values()
-    crossed = {key: vals for key, vals in values.items() if len(vals) <= MAX_CROSSED_VALUES}
-    cycled = {key: vals for key, vals in values.items() if len(vals) > MAX_CROSSED_VALUES}
-    combinations = [dict(zip(crossed, combo)) for combo in itertools.product(*crossed.values())]
+    combinations = crossed_combinations()
+    cycled = {key: vals for key, vals in option_values().items()
+              if len(vals) > MAX_CROSSED_VALUES}
     rounds = max([len(combinations)] + [len(vals) for vals in cycled.values()])
     cyclers = {key: itertools.cycle(vals) for key, vals in cycled.items()}
     combos = itertools.cycle(combinations)
@@ -78,6 +92,48 @@ def bake(cookies, **overrides):
     """Bake the template with ``overrides``, after checking that every key is a real answer."""
     assert_known_keys(overrides)
     return cookies.bake(extra_context=overrides)
+
+
+@functools.lru_cache(maxsize=None)
+def scratch_dir():
+    """A folder for the session's shared bakes, with a user config of its own (no
+    ~/.cookiecutterrc leaks in, no replay file lands in HOME)."""
+    path = Path(tempfile.mkdtemp(prefix="template-bakes-"))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    (path / "config.yml").write_text(
+        f"cookiecutters_dir: {path / 'cookiecutters'}\nreplay_dir: {path / 'replay'}\n",
+        encoding="utf-8")
+    return path
+
+
+def bake_into(output, **overrides):
+    """Generate with cookiecutter's own API into ``output``; the repository's path."""
+    assert_known_keys(overrides)
+    return Path(cookiecutter(str(TEMPLATE_DIR), no_input=True, extra_context=overrides,
+                             output_dir=str(output), config_file=str(scratch_dir() / "config.yml")))
+
+
+@functools.lru_cache(maxsize=None)
+def _bake_once(items):
+    return bake_into(scratch_dir() / matrix_id(dict(items)), **dict(items))
+
+
+def bake_once(**overrides):
+    """The repository for ``overrides``, generated once per session and shared by every test
+    that only reads it. Tests that change files copy it first."""
+    return _bake_once(tuple(overrides.items()))
+
+
+@functools.lru_cache(maxsize=None)
+def _rendered_answers(items):
+    context = generate_context(context_file=str(TEMPLATE_DIR / "cookiecutter.json"),
+                               extra_context=dict(items))
+    return dict(prompt_for_config(context, no_input=True))
+
+
+def rendered_answers(**overrides):
+    """The answers of a bake with ``overrides``, with the derived ``__`` names rendered."""
+    return _rendered_answers(tuple(overrides.items()))
 
 
 def bake_ok(cookies, **overrides):

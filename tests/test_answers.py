@@ -39,6 +39,19 @@ WORKSHOP_CONTEXT = {
     "__aks_compute_name": "aks",
     "__aks_deployment_name": "mlops-aks",
     "__webapp_deployment_name": "eyteam1-webapp",
+    "__variable_group": {
+        "BASE_NAME": "eyteam1",
+        "LOCATION": "australiaeast",
+        "RESOURCE_GROUP": "eyteam1-AML-RG",
+        "WORKSPACE_NAME": "eyteam1-AML-WS",
+        "AZURE_RM_SVC_CONNECTION": "azure-resource-connection",
+        "WORKSPACE_SVC_CONNECTION": "aml-workspace-connection",
+        "ACI_DEPLOYMENT_NAME": "mlops-aci",
+        # Empty values are left out of the variable group: AKS and Web App were not chosen.
+        "AKS_COMPUTE_NAME": "",
+        "AKS_DEPLOYMENT_NAME": "",
+        "WEBAPP_DEPLOYMENT_NAME": "",
+    },
 }
 
 
@@ -80,3 +93,10 @@ def test_readme_answers_table_is_generated_from_the_template():
     assert table.strip() in readme, "README.md is stale: run python docs/answers_table.py"
     documented = re.findall(r"^\| `(\w+)` \|", table, flags=re.MULTILINE)
     assert documented == public_keys()
+
+
+def test_location_choices_are_the_known_regions():
+    # Generated files and the hook read the regions from the private `_azure_regions`, which
+    # cruft also renders (it has no `_cookiecutter`); the prompt's choices must be the same list.
+    answers = template_answers()
+    assert answers["location"] == answers["_azure_regions"]

@@ -15,7 +15,7 @@ def choices():
 # --- pre_gen_project: the rules themselves ---------------------------------------------------
 
 def test_default_answers_have_no_problems(default_context):
-    assert pre_gen.find_problems(default_context, choices()) == []
+    assert pre_gen.find_problems(default_context) == []
 
 
 @pytest.mark.parametrize("name", ["driver_training", "insure_model", "model2", "a_b"])
@@ -89,21 +89,21 @@ def test_invalid_azure_names(key, value):
 
 def test_a_derived_name_that_fails_with_its_answer_is_reported_once(default_context):
     answers = {**default_context, "base_name": "EY-T", "__storage_account": "ey-tamlsa"}
-    problems = pre_gen.find_problems(answers, choices())
+    problems = pre_gen.find_problems(answers)
     assert problems == ["base_name='EY-T': has - E T Y; allowed: "
                         + pre_gen.NAME_RULES["base_name"].allowed]
 
 
 def test_a_derived_name_failing_alone_names_its_source(default_context):
     answers = {**default_context, "__key_vault": "eyteam1--KV"}
-    [problem] = pre_gen.find_problems(answers, choices())
+    [problem] = pre_gen.find_problems(answers)
     assert problem.startswith("key_vault (from base_name)='eyteam1--KV': ")
 
 
 def test_every_problem_is_listed_at_once(default_context):
     answers = {**default_context, "team_number": "x", "location": "mars",
                "variable_group_name": " ", "project_name": "Json"}
-    keys = [problem.split("=")[0] for problem in pre_gen.find_problems(answers, choices())]
+    keys = [problem.split("=")[0] for problem in pre_gen.find_problems(answers)]
     assert keys == ["project_name", "team_number", "variable_group_name", "location"]
 
 

@@ -1,10 +1,9 @@
 """Property: any answers the hook accepts render a repository that parses and lints."""
 import pytest
-from cookiecutter.main import cookiecutter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import TEMPLATE_DIR, assert_known_keys, load_hook, option_values
+from conftest import bake_into, load_hook, option_values
 from test_generation import check_rendered_repository
 
 pre_gen = load_hook("pre_gen_project")
@@ -24,24 +23,11 @@ answers = st.fixed_dictionaries({
 })
 
 
-@pytest.fixture(scope="module")
-def cookiecutter_config(tmp_path_factory):
-    """An isolated user config, so no ~/.cookiecutterrc leaks in and no replay lands in HOME."""
-    folder = tmp_path_factory.mktemp("config")
-    config = folder / "config.yaml"
-    config.write_text(f"cookiecutters_dir: {folder / 'cookiecutters'}\n"
-                      f"replay_dir: {folder / 'replay'}\n")
-    return config
-
-
 @pytest.mark.slow
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(overrides=answers)
-def test_valid_answers_always_render_clean(overrides, cookiecutter_config, tmp_path_factory):
-    assert_known_keys(overrides)
-    output = tmp_path_factory.mktemp("bake")
-    project = cookiecutter(str(TEMPLATE_DIR), no_input=True, extra_context=overrides,
-                           output_dir=str(output), config_file=str(cookiecutter_config))
-    check_rendered_repository(output / overrides["project_name"])
-    assert project.endswith(overrides["project_name"])
+def test_valid_answers_always_render_clean(overrides, tmp_path_factory):
+    project = bake_into(tmp_path_factory.mktemp("bake"), **overrides)
+    assert project.name == overrides["project_name"]
+    check_rendered_repository(project)

@@ -3,12 +3,9 @@
     python -m ml_service.util.deploy_model --target ACI --service mlops-aci --model_version 3
     python -m ml_service.util.deploy_model --target AKS --service mlops-aks --model_version 3 \\
         --aks_compute aks
-    python -m ml_service.util.deploy_model --target Package --model_version 3
 
 The scoring folder's ``inference_config.yml`` and ``deployment_config_<target>.yml`` keep the
 key names of the Azure ML CLI v1 files; ``*_kwargs`` translate them into SDK keyword arguments.
-``Package`` builds the scoring image (for a Web App) and prints its location as the pipeline
-output variable IMAGE_LOCATION.
 """
 import argparse
 from pathlib import Path
@@ -22,7 +19,7 @@ from azureml.core.webservice import AciWebservice, AksWebservice
 from ml_service.util.env_variables import read_env_or_exit
 from ml_service.util.workspace import get_workspace
 
-TARGETS = ("ACI", "AKS", "Package")
+TARGETS = ("ACI", "AKS")
 
 # CLI v1 deployment-config key -> SDK keyword; nested sections are flattened with a dot.
 ACI_KEYS = {
@@ -49,6 +46,8 @@ AKS_KEYS = {
 }
 # Keys of the CLI v1 AKS file that the SDK sets on the cluster, not on each service.
 AKS_CLUSTER_KEYS = {"sslEnabled"}
+# inference_config.yml keys this module applies; the CLI v1 file's other keys must stay empty.
+INFERENCE_KEYS = {"entryScript", "runtime", "condaFile", "sourceDirectory"}
 
 
 def read_yaml(path):
@@ -87,6 +86,11 @@ def inference_kwargs(config, scoring_dir):
 
     Paths in the file are relative to the scoring folder, as with the CLI v1."""
     scoring_dir = Path(scoring_dir)
+    unsupported = sorted(key for key, value in config.items()
+                         if key not in INFERENCE_KEYS and value)
+    if unsupported:
+        raise ValueError(f"inference_config.yml settings {unsupported} are not supported; "
+                         f"allowed: {sorted(INFERENCE_KEYS)} (others empty)")
     if config.get("runtime", "python") != "python":
         raise ValueError(f"runtime {config['runtime']!r} is not supported; allowed: python")
     entry_script = config.get("entryScript")
@@ -121,29 +125,29 @@ def build_deployment_config(scoring_dir, target):
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description="Deploy a registered model (Azure ML SDK v1)")
     parser.add_argument("--target", choices=TARGETS, required=True)
-    parser.add_argument("--service", help="web service name (ACI and AKS)")
-    parser.add_argument("--model_version", required=True, help="registered model version")
+    parser.add_argument("--service", required=True, help="web service name")
+    parser.add_argument("--model_version", required=True, type=int,
+                        help="registered model version")
     parser.add_argument("--aks_compute", help="inference cluster attached to the workspace (AKS)")
     args = parser.parse_args(argv)
-    if args.target != "Package" and not args.service:
-        parser.error(f"--service is required for --target {args.target}")
     if args.target == "AKS" and not args.aks_compute:
         parser.error("--aks_compute is required for --target AKS")
     return args
 
 
+def scoring_setup(env, model_version):
+    """Workspace, registered model and inference configuration shared by every target."""
+    workspace = get_workspace(env)
+    scoring_dir = Path(env.sources_dir_train) / Path(env.score_script).parent
+    model = Model(workspace, name=env.model_name, version=model_version)
+    inference_config = build_inference_config(scoring_dir, f"{env.aml_env_name}_scoring")
+    return workspace, scoring_dir, model, inference_config
+
+
 def main(argv=None):
     args = parse_args(argv)
     env = read_env_or_exit()
-    workspace = get_workspace(env)
-    scoring_dir = Path(env.sources_dir_train) / Path(env.score_script).parent
-    model = Model(workspace, name=env.model_name, version=int(args.model_version))
-    inference_config = build_inference_config(scoring_dir, f"{env.aml_env_name}_scoring")
-    if args.target == "Package":
-        package = Model.package(workspace, [model], inference_config)
-        package.wait_for_creation(show_output=True)
-        print(f"##vso[task.setvariable variable=IMAGE_LOCATION;isOutput=true]{package.location}")
-        return
+    workspace, scoring_dir, model, inference_config = scoring_setup(env, args.model_version)
     deployment_target = (AksCompute(workspace, args.aks_compute) if args.target == "AKS"
                          else None)
     service = Model.deploy(workspace, args.service, [model], inference_config,

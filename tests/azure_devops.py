@@ -1,0 +1,27 @@
+"""What the Azure half of the template promises outside the generated files.
+
+``variable_group(answers)`` is the ONE list of the variables a team puts in its Azure DevOps
+variable group (the generated README lists the same names); the pipeline tests accept a
+``$(VAR)`` only when this list, the variables template or Azure DevOps defines it.
+``structural_bakes()`` bakes each combination of the answers that change which files and
+stages exist, once per test session, for the tests that read many bakes at once.
+"""
+from conftest import bake_once, crossed_combinations, option_matrix
+
+
+def variable_group(answers):
+    """Name -> value of every variable in the team's variable group: ``__variable_group`` in
+    cookiecutter.json, without the variables of deployment targets not chosen (left empty)."""
+    return {name: value for name, value in answers["__variable_group"].items() if value}
+
+
+def structural_combinations():
+    """Every combination of the answers that add, remove or reshape pipeline and
+    infrastructure files: the first rounds of the option matrix, so the bakes are shared with
+    the clean-render tests (regions are dealt out over them)."""
+    return option_matrix()[:len(crossed_combinations())]
+
+
+def structural_bakes():
+    """(overrides, generated repository) for every structural combination, baked once."""
+    return [(overrides, bake_once(**overrides)) for overrides in structural_combinations()]

@@ -1,0 +1,301 @@
+"""The generated Azure Pipelines YAML, for every structural combination of answers.
+
+Schema: check-jsonschema's vendored Azure Pipelines schema, with the two exceptions in
+``SCHEMA_EXCEPTIONS`` (each a defect or gap of that schema, not of our files); every file of
+every bake is validated, in one check-jsonschema call. Then cross-references: templates,
+variables, modules and paths a pipeline names must exist in the generated repository.
+"""
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from check_jsonschema.builtin_schemas import get_builtin_schema
+
+from azure_devops import structural_bakes, structural_combinations, variable_group
+from conftest import rendered_answers
+
+CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
+AML_RUN_PIPELINE_TASK = (
+    "ms-air-aiagility.vss-services-azureml.azureml-restApi-task.MLPublishedPipelineRestAPITask@0")
+
+# The only departures from the vendored schema, each the schema's fault:
+SCHEMA_EXCEPTIONS = {
+    "variables-template": (
+        "Azure DevOps accepts a template holding only `variables:`, and the schema even defines "
+        "it (definitions/variablesTemplate) but never references it, so it rejects every "
+        "variables template. The exception adds that existing definition as one more "
+        "document form."),
+    "azureml-marketplace-task": (
+        "The schema knows the built-in tasks only; the agentless 'Invoke ML pipeline' task of "
+        f"the Azure Machine Learning extension ({AML_RUN_PIPELINE_TASK}) is the one Marketplace "
+        "task the pipelines use. The exception adds that task with the inputs we give it."),
+    "publish-code-coverage-v2": (
+        "PublishCodeCoverageResults@2 (v1 is deprecated) is in the schema's list of task names "
+        "but has no entry describing its inputs, so every use of it fails. The exception adds "
+        "the entry with the task's documented inputs."),
+}
+# Agents the pipelines may use; mcr.microsoft.com/mlops/python:latest broke teams (issue #329).
+HOSTED_IMAGES = {"ubuntu-latest", "ubuntu-24.04"}
+PREDEFINED_PREFIXES = ("Build.", "System.", "Pipeline.", "Agent.", "resources.pipeline.")
+MACRO = re.compile(r"\$\(([A-Za-z_][\w.\-]*)\)")
+SET_VARIABLE = re.compile(r"variable=(\w+)|set_variable\(\"(\w+)\"")
+
+
+def set_variable_names(text):
+    """Variables that a logging command (or ml_service's set_variable) sets in ``text``."""
+    return {name for match in SET_VARIABLE.finditer(text) for name in match.groups() if name}
+
+
+def pipeline_files(project):
+    return sorted([*project.glob(".pipelines/*.yml"), *project.glob("environment_setup/*.yml")])
+
+
+def load(path):
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def walk(node):
+    """Every dict inside a parsed YAML document."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from walk(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from walk(item)
+
+
+def patched_schema():
+    """The vendored schema with exactly the SCHEMA_EXCEPTIONS applied."""
+    schema = get_builtin_schema("vendor.azure-pipelines")
+    definitions = schema["definitions"]
+    definitions["pipeline"]["anyOf"].append({"$ref": "#/definitions/variablesTemplate"})
+    task = definitions["task"]
+    task["properties"]["task"]["anyOf"].append({"enum": [AML_RUN_PIPELINE_TASK]})
+    task["anyOf"].append(task_entry(
+        AML_RUN_PIPELINE_TASK,
+        ["azureSubscription", "PipelineId", "ExperimentName", "PipelineParameters"],
+        ["azureSubscription", "PipelineId", "ExperimentName"]))
+    task["anyOf"].append(task_entry(
+        "PublishCodeCoverageResults@2",
+        ["summaryFileLocation", "pathToSources", "failIfCoverageEmpty"],
+        ["summaryFileLocation"]))
+    assert len(SCHEMA_EXCEPTIONS) == 3, "one patch above per documented exception"
+    return schema
+
+
+def task_entry(name, inputs, required):
+    """A schema entry for one task, in the form the vendored schema uses for its own tasks."""
+    return {
+        "properties": {
+            "task": {"pattern": f"^{re.escape(name)}$"},
+            "inputs": {"type": "object", "properties": {key: {} for key in inputs},
+                       "additionalProperties": False, "required": required},
+        },
+        "firstProperty": ["task"],
+        "required": ["task"],
+    }
+
+
+def check_jsonschema(schema_args, files):
+    """check-jsonschema's JSON report on ``files`` (one process for all of them)."""
+    completed = subprocess.run(
+        [str(CHECK_JSONSCHEMA), "--regex-variant", "nonunicode", "--output-format", "json",
+         *schema_args, *map(str, files)],
+        capture_output=True, text=True, timeout=300)
+    report = json.loads(completed.stdout)
+    assert not report["parse_errors"], report["parse_errors"]
+    return report
+
+
+@pytest.fixture(scope="module")
+def bakes():
+    return structural_bakes()
+
+
+@pytest.fixture(scope="module")
+def schema_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("schema") / "azure-pipelines-with-exceptions.json"
+    path.write_text(json.dumps(patched_schema()), encoding="utf-8")
+    return path
+
+
+def test_every_pipeline_file_of_every_bake_passes_the_schema(bakes, schema_file, tmp_path):
+    # Seeded mistakes prove that the patched schema still rejects what it should.
+    seeded = {"typo-task.yml": "steps:\n  - task: AzureCLl@2\n",
+              "unquoted-timeout.yml": "jobs:\n  - job: A\n    timeoutInMinutes: 60\n"
+                                      "    steps:\n      - script: echo\n",
+              "variables-with-junk.yml": "variables:\n  - name: A\n    value: b\nstepz: []\n"}
+    for name, text in seeded.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    # Files with the same text validate the same: one representative per distinct text.
+    distinct = {}
+    for _, project in bakes:
+        for path in pipeline_files(project):
+            distinct.setdefault(path.read_bytes(), path)
+    files = list(distinct.values())
+    assert len(files) >= 15
+    report = check_jsonschema(["--schemafile", str(schema_file)],
+                              files + [tmp_path / name for name in seeded])
+    failed = {error["filename"] for error in report["errors"]}
+    assert failed == {str(tmp_path / name) for name in seeded}, json.dumps(
+        [error for error in report["errors"] if Path(error["filename"]).parent != tmp_path],
+        indent=1)[:4000]
+
+
+def test_each_schema_exception_is_still_needed(tmp_path):
+    variables_only = tmp_path / "variables-only.yml"
+    variables_only.write_text("variables:\n  - name: A\n    value: b\n", encoding="utf-8")
+    aml_task = tmp_path / "aml-task.yml"
+    aml_task.write_text(f"jobs:\n  - job: Run\n    pool: server\n    steps:\n"
+                        f"      - task: {AML_RUN_PIPELINE_TASK}\n", encoding="utf-8")
+    coverage = tmp_path / "coverage.yml"
+    coverage.write_text("steps:\n  - task: PublishCodeCoverageResults@2\n    inputs:\n"
+                        "      summaryFileLocation: coverage.xml\n", encoding="utf-8")
+    report = check_jsonschema(["--builtin-schema", "vendor.azure-pipelines"],
+                              [variables_only, aml_task, coverage])
+    assert {Path(error["filename"]).name for error in report["errors"]} == {
+        "variables-only.yml", "aml-task.yml", "coverage.yml"}
+
+
+@pytest.mark.parametrize("index", range(len(structural_combinations())),
+                         ids=lambda index: f"bake{index}")
+def test_cross_references_resolve(bakes, index):
+    overrides, project = bakes[index]
+    answers = rendered_answers(**overrides)
+    variables_template = load(project / f".pipelines/{answers['project_name']}"
+                                        "-variables-template.yml")["variables"]
+    defined = {entry["name"] for entry in variables_template} | set(variable_group(answers))
+    set_by_code = {name for path in (project / "ml_service").rglob("*.py")
+                   for name in set_variable_names(path.read_text(encoding="utf-8"))}
+    problems = []
+    for path in pipeline_files(project):
+        text = path.read_text(encoding="utf-8")
+        document = load(path)
+        relative = path.relative_to(project)
+        local = set(set_by_code)
+        step_names = set()
+        for node in walk(document):
+            variables = node.get("variables")
+            if isinstance(variables, dict):
+                local |= set(variables)
+            elif isinstance(variables, list):
+                local |= {entry["name"] for entry in variables if "name" in entry}
+            if "template" in node:
+                target = path.parent / node["template"]
+                if not target.is_file():
+                    problems.append(f"{relative}: template {node['template']} not found")
+                else:
+                    step_names |= {step["name"] for step in walk(load(target))
+                                   if "name" in step and ("task" in step or "script" in step)}
+                    local |= set_variable_names(target.read_text(encoding="utf-8"))
+            if "name" in node and ("task" in node or "script" in node):
+                step_names.add(node["name"])
+        local |= set_variable_names(text)
+        for name in MACRO.findall(text):
+            step, _, output = name.partition(".")
+            if (name in defined or name in local or name.startswith(PREDEFINED_PREFIXES)
+                    or (output and step in step_names and output in local)):
+                continue
+            problems.append(f"{relative}: $({name}) is defined nowhere")
+        for module in re.findall(r"python -m ([\w.]+)", text):
+            if module != "pip" and not (project / (module.replace(".", "/") + ".py")).is_file():
+                problems.append(f"{relative}: python -m {module}: no such module")
+        for node in walk(document):
+            for key in ("workingDirectory", "Dockerfile"):
+                if key in node and not (project / node[key]).exists():
+                    problems.append(f"{relative}: {key} {node[key]} does not exist")
+            include = node.get("paths", {}).get("include", []) if "paths" in node else []
+            problems += [f"{relative}: trigger path {entry} does not exist"
+                         for entry in include if not (project / entry).exists()]
+        for file in re.findall(r"--template-file (\S+)", text):
+            if not (project / file).is_file():
+                problems.append(f"{relative}: --template-file {file} does not exist")
+    assert not problems, "\n".join(problems)
+
+
+def test_step_scripts_named_by_the_variables_template_exist(bakes):
+    """Needs the model package (training/, evaluate/, register/, scoring/)."""
+    _, project = bakes[0]
+    entries = {entry["name"]: entry["value"]
+               for entry in load(next(project.glob(".pipelines/*-variables-template.yml")))
+               ["variables"]}
+    sources = project / entries["SOURCES_DIR_TRAIN"]
+    missing = [entries[key] for key in ("TRAIN_SCRIPT_PATH", "EVALUATE_SCRIPT_PATH",
+                                        "REGISTER_SCRIPT_PATH", "SCORE_SCRIPT")
+               if not (sources / entries[key]).is_file()]
+    missing += [name for name in (entries["AML_ENV_TRAIN_CONDA_DEP_FILE"],
+                                  "scoring/inference_config.yml",
+                                  "scoring/deployment_config_aci.yml")
+                if not (sources / name).is_file()]
+    assert not missing, f"missing under {sources}: {missing}"
+
+
+@pytest.mark.parametrize("index", range(len(structural_combinations())),
+                         ids=lambda index: f"bake{index}")
+def test_cd_stages_follow_the_answers(bakes, index):
+    overrides, project = bakes[index]
+    answers = rendered_answers(**overrides)
+    cd = load(project / f".pipelines/{answers['project_name']}-cd.yml")
+    stages = [stage["stage"] for stage in cd["stages"]]
+    expected = (["Deploy_ACI"] + ["Deploy_AKS"] * answers["deploy_aks"]
+                + ["Deploy_Webapp"] * answers["deploy_webapp"])
+    assert stages == expected
+    ci_resource = cd["resources"]["pipelines"][0]
+    assert ci_resource["source"] == answers["__ci_pipeline_name"]
+    assert ci_resource["trigger"]["branches"]["include"] == ["main"]
+    assert [parameter["name"] for parameter in cd["parameters"]] == ["artifactBuildId"]
+    text = (project / ".pipelines" / f"{answers['project_name']}-cd.yml").read_text("utf-8")
+    assert ("--type AKS" in text) == answers["deploy_aks"]
+    assert ("--type Webapp" in text) == answers["deploy_webapp"]
+    assert "az ml " not in text, "the Azure ML CLI v1 extension is out of support"
+
+
+def test_variables_template_matches_the_answers_and_env_example(bakes):
+    for overrides, project in bakes[:4]:
+        answers = rendered_answers(**overrides)
+        entries = {entry["name"]: entry["value"] for entry in load(
+            project / f".pipelines/{answers['project_name']}-variables-template.yml")["variables"]}
+        assert entries["RUN_EVALUATION"] == str(answers["run_evaluation"]).lower()
+        assert entries["TRAINING_PIPELINE_NAME"] == answers["__training_pipeline_name"]
+        env_example = dict(line.split("=", 1) for line in
+                           (project / ".env.example").read_text("utf-8").splitlines()
+                           if "=" in line and not line.startswith("#"))
+        shared = set(entries) & set(env_example)
+        assert len(shared) >= 20
+        assert {key: entries[key] for key in shared} == {key: env_example[key] for key in shared}
+
+
+def test_agents_code_quality_and_training_trigger(bakes):
+    _, project = bakes[-1]
+    problems = []
+    for path in pipeline_files(project):
+        text = path.read_text(encoding="utf-8")
+        if "continueOnError" in text or "--exit-zero" in text or "mcr.microsoft.com" in text:
+            problems.append(f"{path.name}: hides failures or uses the shared MLOps image")
+        for node in walk(load(path)):
+            pool = node.get("pool")
+            if isinstance(pool, dict) and pool.get("vmImage") not in HOSTED_IMAGES:
+                problems.append(f"{path.name}: agent {pool}")
+    assert not problems, problems
+    pipelines = project / ".pipelines"
+    setup = load(pipelines / "python-setup-template.yml")["steps"]
+    assert [step.get("task") for step in setup[:2]] == ["UsePythonVersion@0", "Cache@2"]
+    assert "requirements.txt" in setup[2]["script"]
+    quality = load(pipelines / "code-quality-template.yml")["steps"]
+    make_ci = [step["script"] for step in quality if "script" in step]
+    assert make_ci == ["make ci"]
+    assert re.search(r"^ci:", (project / "Makefile").read_text("utf-8"), re.MULTILINE)
+    assert re.search(r"^lightgbm==", (project / "requirements.txt").read_text("utf-8"),
+                     re.MULTILINE)
+    ci = load(next(pipelines.glob("*-ci.yml")))
+    jobs = {job["job"]: job for stage in ci["stages"] for job in stage["jobs"]}
+    assert ("eq(coalesce(variables['auto-trigger-training'], 'true'), 'true')"
+            in jobs["Get_Pipeline_ID"]["condition"])
+    assert jobs["Run_ML_Pipeline"]["pool"] == "server"
+    assert jobs["Run_ML_Pipeline"]["steps"][0]["task"] == AML_RUN_PIPELINE_TASK
+    assert "auto-trigger-training" in (next(pipelines.glob("*-ci.yml"))).read_text("utf-8")

@@ -1,0 +1,126 @@
+"""The smoke test against a real local HTTP server: success, wrong answers, retries."""
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from ml_service.util.smoke_test_scoring_service import (
+    SmokeTestError, check_scores, load_sample_request, main, post_with_retries, webapp_url)
+
+SOURCES_DIR = Path(__file__).resolve().parents[2] / "{{ cookiecutter.project_name }}"
+
+
+class ScriptedService:
+    """A scoring server that answers each POST with the next (status, body) of a script."""
+
+    def __init__(self, answers):
+        self.answers = list(answers)
+        self.requests = []
+        service = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers["Content-Length"])
+                service.requests.append(json.loads(self.rfile.read(length)))
+                status, body = service.answers.pop(0) if len(service.answers) > 1 \
+                    else service.answers[0]
+                payload = body.encode("utf-8")
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/score"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def scores(*values):
+    return json.dumps({"result": list(values)})
+
+
+def test_sample_request_holds_the_two_workshop_rows():
+    body, count = load_sample_request(SOURCES_DIR)
+    assert count == 2
+    assert all(len(row) == len(body["data"][0]) for row in body["data"])
+
+
+def test_passes_against_a_service_answering_two_probabilities(capsys):
+    with ScriptedService([(200, scores(0.12, 0.87))]) as service:
+        main(["--type", "URL", "--service", service.url, "--sources_dir", str(SOURCES_DIR),
+              "--attempts", "1"])
+    body, _ = load_sample_request(SOURCES_DIR)
+    assert service.requests == [body]
+    assert "Smoke test passed" in capsys.readouterr().out
+
+
+def test_retries_transient_errors_then_succeeds():
+    answers = [(503, "{}"), (502, "{}"), (200, scores(0.1, 0.2))]
+    with ScriptedService(answers) as service:
+        payload = post_with_retries(service.url, {"data": []}, attempts=5, delay_seconds=0.01)
+    assert payload == {"result": [0.1, 0.2]}
+    assert len(service.requests) == 3
+
+
+def test_gives_up_after_the_bounded_number_of_attempts():
+    with ScriptedService([(503, "{}")]) as service:
+        with pytest.raises(SmokeTestError, match="did not answer after 3 attempts: HTTP 503"):
+            post_with_retries(service.url, {"data": []}, attempts=3, delay_seconds=0.01)
+    assert len(service.requests) == 3
+
+
+def test_retries_connection_errors():
+    with ScriptedService([(200, "{}")]) as service:
+        url = service.url
+    # The server is closed: every attempt is refused.
+    with pytest.raises(SmokeTestError, match="after 2 attempts: ConnectionError"):
+        post_with_retries(url, {"data": []}, attempts=2, delay_seconds=0.01, timeout_seconds=2)
+
+
+def test_client_errors_fail_at_once():
+    with ScriptedService([(400, '{"error": "bad input"}')]) as service:
+        with pytest.raises(SmokeTestError, match="HTTP 400"):
+            post_with_retries(service.url, {"data": []}, attempts=5, delay_seconds=0.01)
+    assert len(service.requests) == 1
+
+
+@pytest.mark.parametrize("body,message", [
+    (scores(0.5), "expected 2 results"),
+    (scores(0.5, 1.7), "not a probability"),
+    (scores(0.5, None), "not a probability"),
+    ('{"predictions": [0.1, 0.2]}', "with 'result'"),
+])
+def test_wrong_answers_fail_the_smoke_test(body, message):
+    with ScriptedService([(200, body)]) as service:
+        with pytest.raises(SystemExit, match=message):
+            main(["--type", "URL", "--service", service.url, "--sources_dir", str(SOURCES_DIR),
+                  "--attempts", "1"])
+
+
+def test_non_json_answer_fails():
+    with ScriptedService([(200, "<html>oops</html>")]) as service:
+        with pytest.raises(SmokeTestError, match="non-JSON"):
+            post_with_retries(service.url, {"data": []}, attempts=1)
+
+
+def test_a_json_encoded_string_body_is_accepted():
+    assert check_scores(json.dumps({"result": [0.0, 1.0]}), 2) == [0.0, 1.0]
+
+
+def test_webapp_name_becomes_its_scoring_url():
+    assert webapp_url("team1-webapp") == "https://team1-webapp.azurewebsites.net/score"
+    assert webapp_url("https://example.org/score") == "https://example.org/score"

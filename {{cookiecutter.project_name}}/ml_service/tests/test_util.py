@@ -1,0 +1,93 @@
+"""Pure parts of the workspace helpers, checked with real SDK objects where they exist."""
+import json
+from types import SimpleNamespace
+
+import pytest
+from azureml.core.compute import AmlCompute
+
+from ml_service.pipelines.run_train_pipeline import run_tags, select_pipeline
+from ml_service.util.attach_compute import provisioning_settings
+from ml_service.util.manage_environment import environment_from_conda
+from ml_service.util.model_artifact import (
+    export_commands, model_record, pick_model, read_record)
+from ml_service.util.register_dataset import check_csv, target_folder
+
+
+def test_cluster_settings_make_a_provisioning_configuration(make_env):
+    settings = provisioning_settings(make_env(AML_CLUSTER_MAX_NODES="2"))
+    config = AmlCompute.provisioning_configuration(**settings)
+    scale = config.scale_settings
+    assert config.vm_size == "STANDARD_DS2_V2"
+    assert (scale.minimum_node_count, scale.maximum_node_count) == (0, 2)
+    assert scale.idle_seconds_before_scaledown == 300
+
+
+def test_cluster_min_above_max_is_refused(make_env):
+    with pytest.raises(ValueError, match="AML_CLUSTER_MIN_NODES=5 is above"):
+        provisioning_settings(make_env(AML_CLUSTER_MIN_NODES="5"))
+
+
+def test_environment_comes_from_the_conda_file(make_env, tmp_path):
+    conda = tmp_path / "conda_dependencies.yml"
+    conda.write_text("name: x\ndependencies:\n  - python=3.11\n  - pip:\n    - joblib==1.5.3\n",
+                     encoding="utf-8")
+    env = make_env(SOURCES_DIR_TRAIN=str(tmp_path))
+    environment = environment_from_conda(env)
+    assert environment.name == "{{ cookiecutter.__aml_env_name }}"
+    assert "joblib==1.5.3" in environment.python.conda_dependencies.serialize_to_string()
+
+
+def test_missing_conda_file_is_one_clear_line(make_env, tmp_path):
+    with pytest.raises(SystemExit, match="conda file .* not found"):
+        environment_from_conda(make_env(SOURCES_DIR_TRAIN=str(tmp_path)))
+
+
+def published(name, version, pipeline_id):
+    return SimpleNamespace(name=name, version=version, id=pipeline_id)
+
+
+def test_the_pipeline_of_this_build_is_selected():
+    pipelines = [published("p", "1", "a"), published("p", "2", "b"), published("q", "2", "c")]
+    assert select_pipeline(pipelines, "p", "2").id == "b"
+    with pytest.raises(SystemExit, match="no published pipeline 'p' with version '3'"):
+        select_pipeline(pipelines, "p", "3")
+    with pytest.raises(SystemExit, match="2 published pipelines"):
+        select_pipeline(pipelines + [published("p", "2", "d")], "p", "2")
+
+
+def test_run_tags_carry_the_build(make_env):
+    assert run_tags(make_env(BUILD_BUILDID="42", BUILD_URI="https://x/42")) == {
+        "BuildId": "42", "BuildUri": "https://x/42"}
+
+
+def test_model_artifact_round_trip(tmp_path):
+    model = SimpleNamespace(name="m.pkl", version=3, id="m.pkl:3", created_time=None)
+    record = model_record(pick_model([model], "42"))
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(record), encoding="utf-8")
+    assert export_commands(read_record(path)) == [
+        "##vso[task.setvariable variable=MODEL_NAME;isOutput=true]m.pkl",
+        "##vso[task.setvariable variable=MODEL_VERSION;isOutput=true]3"]
+
+
+def test_no_model_and_several_models(tmp_path):
+    assert pick_model([], "42") is None
+    two = [SimpleNamespace(version=1), SimpleNamespace(version=2)]
+    with pytest.raises(SystemExit, match=r"several model versions \[1, 2\]"):
+        pick_model(two, "42")
+    (tmp_path / "model.json").write_text('{"name": "m.pkl"}', encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"lacks \['version'\]"):
+        read_record(tmp_path / "model.json")
+
+
+def test_dataset_csv_checks(tmp_path):
+    good = tmp_path / "data.csv"
+    good.write_text("id,target,ps_ind_01\n1,0,2\n", encoding="utf-8")
+    assert check_csv(good) == "id,target,ps_ind_01"
+    (tmp_path / "empty.csv").write_text("", encoding="utf-8")
+    with pytest.raises(SystemExit, match="is empty"):
+        check_csv(tmp_path / "empty.csv")
+    with pytest.raises(SystemExit, match="not an existing .csv file"):
+        check_csv(tmp_path / "missing.csv")
+    assert target_folder("{{ cookiecutter.dataset_name }}") == (
+        "training-data/{{ cookiecutter.dataset_name }}")
