@@ -27,8 +27,6 @@ from pathlib import Path
 import requests
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1]
-
-TEAM_DATA = Path("data") / "porto_seguro_safe_driver_prediction_input.csv"
 EMPTY_SCORE_PY = '''def init():
     pass
 
@@ -89,14 +87,11 @@ def load(url, body, total, concurrency):
     return results, time.perf_counter() - start
 
 
-def bake_and_train(scratch, env, shared_sample_csv):
-    subprocess.run([sys.executable, "-m", "cookiecutter", "--no-input", "--default-config",
-                    "-o", str(scratch), str(TEMPLATE_DIR)], env=env, check=True,
-                   capture_output=True)
-    project = next(path for path in scratch.iterdir() if (path / "Makefile").exists())
-    if shared_sample_csv.exists():
-        (project / TEAM_DATA).parent.mkdir(exist_ok=True)
-        (project / TEAM_DATA).symlink_to(shared_sample_csv)
+def bake_and_train(conftest, local_server, scratch, env):
+    """The default bake, trained by ``make train`` on the data a team's checkout would use."""
+    project = conftest.bake_into(scratch)
+    if conftest.SHARED_SAMPLE_CSV.exists():
+        local_server.place_team_data(project, conftest.SHARED_SAMPLE_CSV)
     trained = subprocess.run(["make", "--no-print-directory", "train", f"PYTHON={sys.executable}"],
                              cwd=project, env=env, check=True, capture_output=True, text=True)
     print(trained.stdout.strip().splitlines()[-1])
@@ -129,9 +124,9 @@ def main():
 
     with tempfile.TemporaryDirectory() as scratch_name, contextlib.ExitStack() as servers:
         scratch = Path(scratch_name)
-        # A private HOME: cookiecutter's replay files and gunicorn's control socket go there.
+        # A private HOME for make and the servers: gunicorn writes its control socket there.
         env = {**os.environ, "HOME": scratch_name}
-        project = bake_and_train(scratch, env, conftest.SHARED_SAMPLE_CSV)
+        project = bake_and_train(conftest, local_server, scratch, env)
         empty_score = scratch / "empty_score.py"
         empty_score.write_text(EMPTY_SCORE_PY, encoding="utf-8")
         command = local_server.make_command(

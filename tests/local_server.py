@@ -11,10 +11,13 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import requests
 
 LOOPBACK = "127.0.0.1"
+# Where the generated Makefile's `make train` looks for a team's copy of the competition data.
+TEAM_DATA = Path("data") / "porto_seguro_safe_driver_prediction_input.csv"
 LIVENESS_DEADLINE_SECONDS = 60
 STOP_DEADLINE_SECONDS = 15
 POLL_SECONDS = 0.2
@@ -25,6 +28,12 @@ def free_loopback_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind((LOOPBACK, 0))
         return probe.getsockname()[1]
+
+
+def place_team_data(project, csv):
+    """Put ``csv`` where a team keeps its data (a link: the sample is never copied around)."""
+    (project / TEAM_DATA).parent.mkdir(exist_ok=True)
+    (project / TEAM_DATA).symlink_to(csv)
 
 
 def make_commands(project, target, **variables):

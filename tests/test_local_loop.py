@@ -16,11 +16,11 @@ import pytest
 import requests
 
 from conftest import SHARED_SAMPLE_CSV, run
-from local_server import LOOPBACK, LocalServer, free_loopback_port, make_command, make_commands
+from local_server import (LOOPBACK, TEAM_DATA, LocalServer, free_loopback_port, make_command,
+                          make_commands, place_team_data)
 
 pytestmark = pytest.mark.slow
 
-TEAM_DATA = Path("data") / "porto_seguro_safe_driver_prediction_input.csv"
 SYNTHETIC_DATA = Path("data") / "synthetic_training_data.csv"
 REQUEST_TIMEOUT_SECONDS = 30
 TEN_MEGABYTES = 10 * 1024 * 1024
@@ -51,8 +51,7 @@ def project(default_project, tmp_path_factory):
 def training_data(project):
     """The data ``make train`` picks: the workshop sample at TEAM_DATA when it exists here."""
     if SHARED_SAMPLE_CSV.exists():
-        (project / TEAM_DATA).parent.mkdir(exist_ok=True)
-        (project / TEAM_DATA).symlink_to(SHARED_SAMPLE_CSV)
+        place_team_data(project, SHARED_SAMPLE_CSV)
         return TEAM_DATA
     return SYNTHETIC_DATA
 
