@@ -126,6 +126,8 @@ class LocalServer:
 
     def group_alive(self):
         """Whether any process of the server's group still exists."""
+        if self.process is None:
+            return False
         try:
             os.killpg(self.process.pid, 0)
         except ProcessLookupError:

@@ -69,9 +69,11 @@ def server(trained_project, tmp_path_factory):
     command = make_command(trained_project, "serve", PORT=free_loopback_port())
     local_server = LocalServer(command, trained_project, home, home / "server.log",
                                env=SINGLE_THREAD)
-    with local_server:
-        yield local_server
-    assert local_server.wait_group_gone(), f"server processes left running:\n{local_server.log()}"
+    try:
+        with local_server:
+            yield local_server
+    finally:
+        assert local_server.wait_group_gone(), f"processes left running:\n{local_server.log()}"
 
 
 def sample_request(project):
