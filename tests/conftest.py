@@ -115,7 +115,7 @@ def bake_into(output, **overrides):
 
 @functools.lru_cache(maxsize=None)
 def _bake_once(items):
-    return bake_into(scratch_dir() / matrix_id(dict(items)), **dict(items))
+    return bake_into(tempfile.mkdtemp(dir=scratch_dir()), **dict(items))
 
 
 def bake_once(**overrides):

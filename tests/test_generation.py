@@ -8,7 +8,7 @@ import pytest
 import yaml
 from binaryornot.check import is_binary
 
-from conftest import bake_once, matrix_id, option_matrix, run
+from conftest import bake_once, matrix_id, option_matrix, option_values, run
 
 # Leftover Jinja: cookiecutter variables and block or comment tags. Azure Pipelines' own
 # template expressions, ${{ ... }}, are legitimate and not matched.
@@ -66,3 +66,21 @@ def lint_once(project):
 @pytest.mark.parametrize("overrides", option_matrix(), ids=matrix_id)
 def test_every_combination_renders_clean(overrides):
     check_rendered_repository(bake_once(**overrides))
+
+
+# The longest answer each rule allows, where a rendered line is most likely to pass 100 columns.
+LONGEST_ANSWERS = {
+    "project_name": "abcdefghij_abcdefghij_abcdefgh",
+    "team_number": "123456",
+    "base_name": "abcdefghij",
+    "workspace_name": "w" * 33,
+    "aci_deployment_name": "a" * 32,
+    "deploy_aks": True,
+    "deploy_webapp": True,
+    "run_evaluation": True,
+}
+
+
+@pytest.mark.parametrize("iac_tool", option_values()["iac_tool"])
+def test_longest_answers_render_clean(iac_tool):
+    check_rendered_repository(bake_once(**LONGEST_ANSWERS, iac_tool=iac_tool))

@@ -137,14 +137,8 @@ def test_make_smoke_passes_against_the_local_server(server, trained_project):
     assert "Smoke test passed" in completed.stdout
 
 
-# score.py is the only place these can be refused without diverging from ACI (azmlinfsrv hands
-# an undecorated run() the raw body whatever its size and type). Strict: the day score.py refuses
-# them, these pass, fail as XPASS, and the markers must go.
-SCORE_PY_ACCEPTS_IT = pytest.mark.xfail(
-    strict=True, reason="score.py scores it: run() checks neither the body size nor Content-Type")
 BAD_REQUEST_KINDS = ["not JSON", "no data", "wrong row length", "strings", "empty list",
-                     pytest.param("10 MB body", marks=SCORE_PY_ACCEPTS_IT),
-                     pytest.param("wrong content type", marks=SCORE_PY_ACCEPTS_IT)]
+                     "10 MB body", "wrong content type"]
 
 
 def bad_request(kind, sample):

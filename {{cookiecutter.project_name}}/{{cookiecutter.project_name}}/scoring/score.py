@@ -2,7 +2,8 @@
 
 Request: ``{"data": [[57 numbers], ...]}``, the features in the order of ``sample_request.json``.
 Response: ``{"result": [probability of a claim, ...]}``, one per row. A request that cannot be
-scored gets HTTP 400 and ``{"message": "<what is wrong>"}`` instead of a server error.
+scored gets a 4xx status and ``{"message": "<what is wrong>"}`` instead of a server error: 400
+for bad content, 413 for a body over 1 MiB, 415 for a content type other than JSON.
 
 This file is deployed on its own (``inference_config.yml``), so it imports nothing from the
 project. Try it with a trained model:
@@ -20,13 +21,18 @@ from azureml_inference_server_http.api.aml_response import AMLResponse
 
 MODEL_FILE_NAME = "{{ cookiecutter.__model_name }}"
 SAMPLE_REQUEST = Path(__file__).resolve().parent / "sample_request.json"
-BAD_REQUEST = 400
+# About 1,500 rows: real-time requests are small, and bigger batches belong to batch scoring.
+MAX_BODY_CHARACTERS = 1024 * 1024
 
 model = None
 
 
 class BadRequest(ValueError):
     """The request cannot be scored; the message says why, for the caller."""
+
+    def __init__(self, message, status=400):
+        super().__init__(message)
+        self.status = status
 
 
 def find_model_file(model_dir, file_name=MODEL_FILE_NAME):
@@ -55,6 +61,16 @@ def init():
     if not model_dir:
         raise RuntimeError("AZUREML_MODEL_DIR is not set: it must point at the model's folder")
     model = joblib.load(find_model_file(model_dir))
+
+
+def check_envelope(raw_data, request_headers):
+    """Refuse, before parsing, a body too large to score or one that does not say it is JSON."""
+    content_type = (request_headers or {}).get("Content-Type")
+    if content_type is not None and content_type.split(";")[0].strip() != "application/json":
+        raise BadRequest(f"the content type is {content_type!r}; send application/json", 415)
+    if raw_data is not None and len(raw_data) > MAX_BODY_CHARACTERS:
+        raise BadRequest(f"the body has {len(raw_data)} characters; at most "
+                         f"{MAX_BODY_CHARACTERS} (about 1,500 rows) per request", 413)
 
 
 def parse_rows(raw_data, feature_count):
@@ -91,10 +107,13 @@ def trace_line(request_headers, predictions):
 def run(raw_data, request_headers=None):
     """Score the rows of ``raw_data`` (a JSON string); the server passes the request headers."""
     try:
+        check_envelope(raw_data, request_headers)
         rows = parse_rows(raw_data, model.num_feature())
     except BadRequest as error:
-        return AMLResponse({"message": str(error)}, BAD_REQUEST, json_str=True)
-    probabilities = model.predict(rows).tolist()
+        return AMLResponse({"message": str(error)}, error.status, json_str=True)
+    # One thread: a request is a few rows, and OpenMP threads spinning for them cost more
+    # latency than they save (measured by bench/bench_scoring.py in the template).
+    probabilities = model.predict(rows, num_threads=1).tolist()
     print(trace_line(request_headers, len(probabilities)))
     return {"result": probabilities}
 

@@ -90,6 +90,26 @@ def test_bad_input_is_a_400_with_a_clear_message(loaded, raw_data, message):
     assert body(response)["message"].startswith(message)
 
 
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded"])
+def test_a_body_that_is_not_declared_json_is_a_415(loaded, content_type):
+    response = loaded.run(json.dumps({"data": [ROW]}), {"Content-Type": content_type})
+    assert response.status_code == 415
+    assert body(response)["message"] == (
+        f"the content type is {content_type!r}; send application/json")
+
+
+def test_json_with_a_charset_is_scored(loaded):
+    headers = {"Content-Type": "application/json; charset=utf-8"}
+    assert len(loaded.run(json.dumps({"data": [ROW]}), headers)["result"]) == 1
+
+
+def test_a_body_over_the_limit_is_a_413(loaded):
+    raw_data = json.dumps({"data": [ROW] * (loaded.MAX_BODY_CHARACTERS // len(str(ROW)) + 1)})
+    response = loaded.run(raw_data, {"Content-Type": "application/json"})
+    assert response.status_code == 413
+    assert body(response)["message"].startswith(f"the body has {len(raw_data)} characters")
+
+
 def test_the_row_length_comes_from_the_model(tmp_path, monkeypatch):
     data = lightgbm.Dataset(pd.DataFrame({"a": range(40), "b": range(40)}), label=[0, 1] * 20)
     joblib.dump(lightgbm.train({"num_threads": 1, "verbose": -1, "objective": "binary"}, data,

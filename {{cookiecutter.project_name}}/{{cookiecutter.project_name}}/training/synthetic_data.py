@@ -5,7 +5,8 @@ generate a stand-in: the same 57 columns, dtypes and value ranges, -1 for missin
 rates of the real data, about 3.6 % positives, and a target that depends on a few features so
 that a model has something real to learn (validation AUC well above 0.5).
 
-    python -m {{ cookiecutter.project_name }}.training.synthetic_data --rows 20000 --output synthetic.csv
+    python -m {{ cookiecutter.project_name }}.training.synthetic_data \\
+        --rows 20000 --output synthetic.csv
 """
 import argparse
 import sys

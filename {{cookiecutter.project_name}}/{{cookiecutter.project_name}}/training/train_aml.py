@@ -7,8 +7,10 @@ pipeline passes every argument below; ``DATASTORE_NAME`` arrives as an environme
 With no Azure ML run (``Run.get_context()`` gives an offline run), ``--data_file_path`` is a local
 CSV and nothing is sent to Azure, which is how the tests run this file:
 
-    PYTHONPATH={{ cookiecutter.project_name }} python {{ cookiecutter.project_name }}/training/train_aml.py \\
-        --model_name {{ cookiecutter.__model_name }} --step_output step_output --data_file_path data.csv
+    PYTHONPATH={{ cookiecutter.project_name }} \\
+        python {{ cookiecutter.project_name }}/training/train_aml.py \\
+        --model_name {{ cookiecutter.__model_name }} \\
+        --step_output step_output --data_file_path data.csv
 """
 import argparse
 import os
