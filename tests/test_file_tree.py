@@ -1,0 +1,120 @@
+"""The exact files a team gets: the default repository file by file, and what each answer adds."""
+import pytest
+
+from conftest import bake_once, crossed_combinations, default_answers, load_hook, matrix_id
+
+post_gen = load_hook("post_gen_project")
+
+DEFAULT_TREE = """
+.env.example
+.gitattributes
+.gitignore
+.pipelines/code-quality-template.yml
+.pipelines/driver_training-cd.yml
+.pipelines/driver_training-ci.yml
+.pipelines/driver_training-get-model-id-artifact-template.yml
+.pipelines/driver_training-publish-model-artifact-template.yml
+.pipelines/driver_training-variables-template.yml
+.pipelines/pr.yml
+.pipelines/python-setup-template.yml
+Makefile
+README.md
+driver_training/.amlignore
+driver_training/__init__.py
+driver_training/conda_dependencies.yml
+driver_training/conftest.py
+driver_training/evaluate/__init__.py
+driver_training/evaluate/evaluate_model.py
+driver_training/evaluate/test_evaluate_model.py
+driver_training/parameters.json
+driver_training/register/__init__.py
+driver_training/register/register_model.py
+driver_training/register/test_register_model.py
+driver_training/scoring/__init__.py
+driver_training/scoring/deployment_config_aci.yml
+driver_training/scoring/inference_config.yml
+driver_training/scoring/sample_request.json
+driver_training/scoring/score.py
+driver_training/scoring/test_score.py
+driver_training/training/__init__.py
+driver_training/training/features.py
+driver_training/training/plots.py
+driver_training/training/synthetic_data.py
+driver_training/training/test_features.py
+driver_training/training/test_synthetic_data.py
+driver_training/training/test_train.py
+driver_training/training/test_train_aml.py
+driver_training/training/train.py
+driver_training/training/train_aml.py
+environment_setup/Dockerfile
+environment_setup/arm-templates/cloud-environment.json
+environment_setup/azure-devops.json
+environment_setup/azure_devops_setup.py
+environment_setup/docker-image-pipeline.yml
+environment_setup/iac-create-environment-pipeline-arm.yml
+environment_setup/iac-remove-environment-pipeline.yml
+environment_setup/install_requirements.sh
+environment_setup/test_azure_devops_setup.py
+ml_service/__init__.py
+ml_service/pipelines/__init__.py
+ml_service/pipelines/driver_training_build_train_pipeline.py
+ml_service/pipelines/run_train_pipeline.py
+ml_service/tests/__init__.py
+ml_service/tests/conftest.py
+ml_service/tests/test_build_train_pipeline.py
+ml_service/tests/test_deploy_model.py
+ml_service/tests/test_env_variables.py
+ml_service/tests/test_local_scoring_server.py
+ml_service/tests/test_smoke_test_scoring_service.py
+ml_service/tests/test_util.py
+ml_service/util/__init__.py
+ml_service/util/attach_compute.py
+ml_service/util/deploy_model.py
+ml_service/util/env_variables.py
+ml_service/util/local_scoring_server.py
+ml_service/util/manage_environment.py
+ml_service/util/model_artifact.py
+ml_service/util/register_dataset.py
+ml_service/util/smoke_test_scoring_service.py
+ml_service/util/workspace.py
+pyproject.toml
+requirements.txt
+setup.cfg
+""".split()
+
+# The files that exist only for one answer's value, as the post-generation hook removes them.
+OPTIONAL_PATHS = {
+    ("iac_tool", "arm"): post_gen.ARM_PATHS,
+    ("iac_tool", "terraform"): post_gen.TERRAFORM_PATHS,
+    ("deploy_aks", True): post_gen.AKS_PATHS,
+    ("deploy_webapp", True): post_gen.WEBAPP_PATHS,
+}
+
+
+def files_of(project):
+    return sorted(path.relative_to(project).as_posix() for path in project.rglob("*")
+                  if path.is_file() and "__pycache__" not in path.parts)
+
+
+def under(file, paths, project_name):
+    return any(file == path or file.startswith(path + "/")
+               for path in (template.format(project=project_name) for template in paths))
+
+
+def test_default_repository_has_exactly_these_files(default_project):
+    assert files_of(default_project) == DEFAULT_TREE
+
+
+@pytest.mark.parametrize("overrides", crossed_combinations(), ids=matrix_id)
+def test_each_answer_adds_exactly_its_own_files(overrides):
+    files = files_of(bake_once(**overrides))
+    answers = {**default_answers(), **overrides}
+    all_optional = [path for paths in OPTIONAL_PATHS.values() for path in paths]
+
+    def common(tree):
+        return [file for file in tree if not under(file, all_optional, "driver_training")]
+    assert common(files) == common(DEFAULT_TREE)
+    for (key, value), paths in OPTIONAL_PATHS.items():
+        for path in paths:
+            present = any(under(file, [path], "driver_training") for file in files)
+            assert present == (answers[key] == value), f"{path} with {key}={answers[key]}"
