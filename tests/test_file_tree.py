@@ -2,6 +2,7 @@
 import pytest
 
 from conftest import bake_once, crossed_combinations, default_answers, load_hook, matrix_id
+from test_generation import generated_files
 
 post_gen = load_hook("post_gen_project")
 
@@ -92,8 +93,7 @@ OPTIONAL_PATHS = {
 
 
 def files_of(project):
-    return sorted(path.relative_to(project).as_posix() for path in project.rglob("*")
-                  if path.is_file() and "__pycache__" not in path.parts)
+    return [path.relative_to(project).as_posix() for path in generated_files(project)]
 
 
 def under(file, paths, project_name):
