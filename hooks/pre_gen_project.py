@@ -121,7 +121,7 @@ DERIVED_FROM = {
 }
 
 
-def load_json(text):
+def load_answers(text=ANSWERS_JSON):
     """Parse the answers that cookiecutter rendered into this file."""
     return json.loads(text)
 
@@ -129,7 +129,7 @@ def load_json(text):
 def describe(key, value, what, allowed):
     """The one-line message of a failed check."""
     source = DERIVED_FROM.get(key)
-    label = f"{key.lstrip('_')} (from base_name)" if source else key
+    label = f"{key.lstrip('_')} (from {source})" if source else key
     return f"{label}={value!r}: {what}; allowed: {allowed}"
 
 
@@ -185,7 +185,7 @@ def find_problems(answers):
 
 
 def main():
-    problems = find_problems(load_json(ANSWERS_JSON))
+    problems = find_problems(load_answers())
     if problems:
         for problem in problems:
             print(f"ERROR: {problem}", file=sys.stderr)

@@ -115,7 +115,7 @@ def test_answers_arrive_as_json_whatever_they_contain():
     source = f'ANSWERS = r"""{text}"""'
     namespace = {}
     exec(compile(source, "rendered_hook", "exec"), namespace)
-    assert pre_gen.load_json(namespace["ANSWERS"]) == {"variable_group_name": tricky}
+    assert pre_gen.load_answers(namespace["ANSWERS"]) == {"variable_group_name": tricky}
 
 
 # --- pre_gen_project: through cookiecutter ----------------------------------------------------
