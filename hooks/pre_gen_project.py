@@ -15,12 +15,13 @@ from dataclasses import dataclass
 
 ANSWERS_JSON = r"""{{ cookiecutter | jsonify }}"""
 
-# Modules the generated project imports, besides the standard library: a package with one of
+# Modules the generated project imports, besides the standard library, and its own top-level
+# names (``training`` is imported from inside the Azure ML step snapshot): a package with one of
 # these names would shadow them.
 PROJECT_IMPORTS = frozenset({
-    "azureml", "azureml_inference_server_http", "dotenv", "flask", "joblib", "lightgbm",
-    "matplotlib", "ml_service", "numpy", "pandas", "pytest", "requests", "scipy", "sklearn",
-    "tests", "yaml",
+    "azureml", "azureml_inference_server_http", "dotenv", "environment_setup", "flask", "joblib",
+    "lightgbm", "matplotlib", "ml_service", "numpy", "pandas", "pytest", "requests", "scipy",
+    "sklearn", "tests", "training", "yaml",
 })
 
 
