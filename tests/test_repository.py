@@ -22,3 +22,21 @@ def test_ci_runs_the_readme_commands_and_nothing_else():
     steps = [line for line in lines
              if line and not line.startswith("#") and not line.startswith(("set ", "cd "))]
     assert steps == quick_start_commands()
+
+
+def requirement_lines(path):
+    return [line.split("#")[0].strip() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.split("#")[0].strip()]
+
+
+def test_every_dependency_is_pinned(default_project):
+    files = [TEMPLATE_DIR / "requirements-dev.txt", default_project / "requirements.txt"]
+    lines = [line for path in files for line in requirement_lines(path)]
+    unpinned = [line for line in lines
+                if not line.startswith("-r ") and not re.fullmatch(r"[\w.\-\[\]]+==[\w.]+", line)]
+    assert lines and unpinned == []
+    # The agent image installs the same pinned files, and nothing else without a version.
+    dockerfile = (default_project / "environment_setup" / "Dockerfile").read_text()
+    installs = re.findall(r"pip install (?:--no-cache-dir )?(.+?)(?:\s*\\|\s*&&|$)", dockerfile,
+                          flags=re.MULTILINE)
+    assert installs and all("==" in spec or spec.startswith("-r ") for spec in installs), installs
