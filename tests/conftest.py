@@ -23,6 +23,8 @@ SHARED_SAMPLE_CSV = (
 )
 # Options with more values than this are cycled through the matrix instead of crossed.
 MAX_CROSSED_VALUES = 4
+# One OpenMP thread for LightGBM: the machines running these tests have two shared cores.
+SINGLE_THREAD = {"OMP_NUM_THREADS": "1"}
 
 
 def template_answers():
@@ -159,6 +161,19 @@ def run(args, cwd, timeout=600, env=None, check=True):
 def run_python(args, cwd, **kwargs):
     """Run this interpreter (the one with the pinned requirements) in ``cwd``."""
     return run([sys.executable, *args], cwd, **kwargs)
+
+
+def run_make(project, target, env=None, check=True, **variables):
+    """``make <target>`` in a generated repository as a user runs it, with this interpreter as
+    PYTHON and one LightGBM thread."""
+    assignments = [f"{key}={value}" for key, value in variables.items()]
+    return run(["make", "--no-print-directory", target, f"PYTHON={sys.executable}", *assignments],
+               project, env={**SINGLE_THREAD, **(env or {})}, check=check)
+
+
+def writable_copy(project, parent):
+    """A private copy of a shared bake, for a test that writes into the repository."""
+    return Path(shutil.copytree(project, Path(parent) / project.name))
 
 
 def load_hook(name):

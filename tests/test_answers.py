@@ -1,7 +1,7 @@
 """The answers: their defaults, every name derived from them, and where a team's values land."""
 import re
 
-from conftest import TEMPLATE_DIR, bake_ok, public_keys, run_python, template_answers
+from conftest import TEMPLATE_DIR, bake_once, public_keys, run_python, template_answers
 
 WORKSHOP_CONTEXT = {
     "team_number": "1",
@@ -76,8 +76,8 @@ def test_every_answer_has_a_prompt():
             assert set(labels) == {"__prompt__", *value}, f"{key}: a label for every choice"
 
 
-def test_team_7_gets_eyteam7_wherever_base_name_appears(cookies):
-    project = bake_ok(cookies, team_number="7")
+def test_team_7_gets_eyteam7_wherever_base_name_appears():
+    project = bake_once(team_number="7")
     texts = {path: path.read_text(encoding="utf-8") for path in project.rglob("*")
              if path.is_file() and path.suffix not in (".png", ".pkl")}
     assert not [path for path, text in texts.items() if "eyteam1" in text or "Team1" in text]

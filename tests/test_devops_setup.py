@@ -9,7 +9,7 @@ import tomllib
 
 import pytest
 
-from conftest import bake_ok, bake_once, run_python
+from conftest import bake_once, run_python
 
 SCRIPT = "environment_setup/azure_devops_setup.py"
 TEAM_7 = {"team_number": "7", "deploy_aks": True, "iac_tool": "terraform"}
@@ -51,8 +51,8 @@ TEAM_7_FIRST_RUN = [
 
 
 @pytest.fixture(scope="module")
-def team_7(cookies_session):
-    return bake_ok(cookies_session, **TEAM_7)
+def team_7():
+    return bake_once(**TEAM_7)
 
 
 def dry_run(project, *options):

@@ -1,11 +1,9 @@
 """Each generated repository passes its own CI code-quality stage (`make ci`) with no edits."""
 import re
-import shutil
-import sys
 
 import pytest
 
-from conftest import bake_once, crossed_combinations, matrix_id, run
+from conftest import bake_once, crossed_combinations, matrix_id, run_make, writable_copy
 
 # The workshop's defaults, and every optional part switched on for another team.
 SUITE_ANSWERS = [{}, {**crossed_combinations()[-1], "team_number": "7"}]
@@ -15,10 +13,9 @@ SUITE_ANSWERS = [{}, {**crossed_combinations()[-1], "team_number": "7"}]
 @pytest.mark.parametrize("overrides", SUITE_ANSWERS, ids=lambda o: matrix_id(o) or "defaults")
 def test_generated_repository_passes_its_ci_stage_offline(overrides, tmp_path):
     # A copy: make ci writes reports into the repository, and the bake is shared.
-    project = shutil.copytree(bake_once(**overrides), tmp_path / "repository")
-    # HOME is scratch: azureml-core writes ~/.azureml. One LightGBM thread on shared cores.
-    completed = run(["make", "ci", f"PYTHON={sys.executable}"], project,
-                    env={"HOME": str(tmp_path), "OMP_NUM_THREADS": "1"})
+    project = writable_copy(bake_once(**overrides), tmp_path)
+    # HOME is scratch: azureml-core writes ~/.azureml.
+    completed = run_make(project, "ci", env={"HOME": str(tmp_path)})
     summary = completed.stdout.strip().splitlines()[-1]
     assert re.fullmatch(r"=+ \d+ passed in .* =+", summary), summary
     # What the pipeline publishes: JUnit results of lint and tests, and Cobertura coverage.

@@ -1,7 +1,7 @@
 """The hooks' logic, tested directly, and every way a bad answer must stop generation cleanly."""
 import pytest
 
-from conftest import bake, default_answers, load_hook, template_answers
+from conftest import bake, default_answers, load_hook, template_answers, writable_copy
 
 pre_gen = load_hook("pre_gen_project")
 post_gen = load_hook("post_gen_project")
@@ -209,9 +209,7 @@ def test_expectations_hold_in_the_default_project(default_project, default_conte
 
 
 def test_expectations_catch_an_answer_that_is_missing(default_project, default_context, tmp_path):
-    import shutil
-    copy = tmp_path / "copy"
-    shutil.copytree(default_project, copy)
+    copy = writable_copy(default_project, tmp_path)
     env = copy / ".env.example"
     env.write_text(env.read_text().replace("BASE_NAME=eyteam1", "BASE_NAME=eyteam2"))
     [problem] = post_gen.expectation_problems(copy, default_context)

@@ -8,14 +8,12 @@ the server keeps answering.
 """
 import json
 import math
-import shutil
-import sys
 from pathlib import Path
 
 import pytest
 import requests
 
-from conftest import SHARED_SAMPLE_CSV, run
+from conftest import SHARED_SAMPLE_CSV, SINGLE_THREAD, run_make, writable_copy
 from local_server import (LOOPBACK, TEAM_DATA, LocalServer, free_loopback_port, make_command,
                           make_commands, place_team_data)
 
@@ -24,27 +22,12 @@ pytestmark = pytest.mark.slow
 SYNTHETIC_DATA = Path("data") / "synthetic_training_data.csv"
 REQUEST_TIMEOUT_SECONDS = 30
 TEN_MEGABYTES = 10 * 1024 * 1024
-# One thread for LightGBM (OpenMP): two cores are shared by everyone running tests here.
-SINGLE_THREAD = {"OMP_NUM_THREADS": "1"}
-
-
-def make(project, target, **variables):
-    """Run ``make <target>`` as a user would, with this interpreter as PYTHON."""
-    assignments = [f"{key}={value}" for key, value in variables.items()]
-    return run(["make", "--no-print-directory", target, f"PYTHON={sys.executable}",
-                *assignments], project, env=SINGLE_THREAD)
-
-
-def copy_of(default_project, parent):
-    """A private copy of the default bake, so that training does not write into the shared one."""
-    copy = parent / default_project.name
-    shutil.copytree(default_project, copy)
-    return copy
 
 
 @pytest.fixture(scope="module")
 def project(default_project, tmp_path_factory):
-    return copy_of(default_project, tmp_path_factory.mktemp("loop"))
+    # Training writes into the repository: a copy keeps the shared bake clean.
+    return writable_copy(default_project, tmp_path_factory.mktemp("loop"))
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +41,7 @@ def training_data(project):
 
 @pytest.fixture(scope="module")
 def trained_project(project, training_data):
-    make(project, "train")
+    run_make(project, "train")
     return project
 
 
@@ -96,7 +79,7 @@ def training_data_option(project, **variables):
 
 
 def test_train_prefers_given_data_then_the_team_file_then_synthetic(default_project, tmp_path):
-    project = copy_of(default_project, tmp_path)
+    project = writable_copy(default_project, tmp_path)
     assert training_data_option(project) == str(SYNTHETIC_DATA)
     (project / TEAM_DATA).parent.mkdir(exist_ok=True)
     (project / TEAM_DATA).write_text("id,target\n", encoding="utf-8")
@@ -119,8 +102,7 @@ def test_make_train_writes_the_model_from_the_chosen_data(
 
 def test_make_serve_without_a_model_says_to_train_first(
         default_project, default_context, tmp_path):
-    completed = run(["make", "--no-print-directory", "serve", f"PYTHON={sys.executable}",
-                     f"MODEL_DIR={tmp_path}"], default_project, check=False)
+    completed = run_make(default_project, "serve", check=False, MODEL_DIR=tmp_path)
     assert completed.returncode != 0
     model_file = tmp_path / default_context["__model_name"]
     assert completed.stderr.splitlines()[0] == (
@@ -133,7 +115,7 @@ def test_server_listens_on_loopback_only(server):
 
 
 def test_make_smoke_passes_against_the_local_server(server, trained_project):
-    completed = make(trained_project, "smoke", PORT=server.port)
+    completed = run_make(trained_project, "smoke", PORT=server.port)
     assert "Smoke test passed" in completed.stdout
 
 

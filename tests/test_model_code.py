@@ -5,10 +5,8 @@ import re
 import pytest
 import yaml
 
-from conftest import SHARED_SAMPLE_CSV, bake_once, run_python
+from conftest import SHARED_SAMPLE_CSV, SINGLE_THREAD, bake_once, run_python
 
-# One OpenMP thread: the machines running these tests are small and shared.
-SINGLE_THREAD = {"OMP_NUM_THREADS": "1"}
 PIN = re.compile(r"^([A-Za-z0-9_.\-]+)==(\S+)$")
 
 
