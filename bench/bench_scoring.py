@@ -12,12 +12,9 @@ Target: the project's p50 at most 1.2x the floor's.
 """
 import argparse
 import contextlib
-import importlib
 import json
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -26,7 +23,8 @@ from pathlib import Path
 
 import requests
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[1]
+from harness import test_module
+
 EMPTY_SCORE_PY = '''def init():
     pass
 
@@ -38,12 +36,6 @@ WARM_UP_REQUESTS = 50
 ROUNDS = 5
 TARGET_RATIO = 1.2
 TIMEOUT_SECONDS = 30
-
-
-def test_helpers():
-    """The template tests' conftest and server helpers: one way to bake, train and serve."""
-    sys.path.insert(0, str(TEMPLATE_DIR / "tests"))
-    return importlib.import_module("conftest"), importlib.import_module("local_server")
 
 
 def percentile(values, fraction):
@@ -92,8 +84,7 @@ def bake_and_train(conftest, local_server, scratch, env):
     project = conftest.bake_into(scratch)
     if conftest.SHARED_SAMPLE_CSV.exists():
         local_server.place_team_data(project, conftest.SHARED_SAMPLE_CSV)
-    trained = subprocess.run(["make", "--no-print-directory", "train", f"PYTHON={sys.executable}"],
-                             cwd=project, env=env, check=True, capture_output=True, text=True)
+    trained = conftest.run_make(project, "train", env=env)
     print(trained.stdout.strip().splitlines()[-1])
     return project
 
@@ -120,7 +111,7 @@ def main():
     parser.add_argument("--load-requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args()
-    conftest, local_server = test_helpers()
+    conftest, local_server = test_module("conftest"), test_module("local_server")
 
     with tempfile.TemporaryDirectory() as scratch_name, contextlib.ExitStack() as servers:
         scratch = Path(scratch_name)

@@ -12,19 +12,10 @@ import importlib
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-from cookiecutter.main import cookiecutter
+from harness import test_module
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[1]
-SAMPLE_CSV = (TEMPLATE_DIR.parent / "shared" / "data"
-              / "porto_seguro_safe_driver_prediction_input.csv")
 FULL_COMPETITION_ROWS = 595212
-
-
-def bake(output_dir):
-    """The generated repository's folder, baked with every default answer."""
-    return Path(cookiecutter(str(TEMPLATE_DIR), no_input=True, output_dir=str(output_dir)))
 
 
 def time_training(train, frame, parameters):
@@ -39,8 +30,10 @@ def main(argv=None):
     parser.add_argument("--full-rows", type=int, default=FULL_COMPETITION_ROWS,
                         help=f"rows of the synthetic data set (default {FULL_COMPETITION_ROWS})")
     args = parser.parse_args(argv)
+    conftest = test_module("conftest")
+    sample_csv = conftest.SHARED_SAMPLE_CSV
     with tempfile.TemporaryDirectory() as work:
-        project = bake(work)
+        project = conftest.bake_into(work)
         sys.path.insert(0, str(project))
         # The generated repository and its package share the project's name.
         package = project.name
@@ -53,10 +46,10 @@ def main(argv=None):
               f"{rounds['early_stopping_rounds']}")
         print(f"{'data':<28}{'rows':>9}{'rounds':>8}{'seconds':>9}{'AUC':>8}")
         data_sets = []
-        if SAMPLE_CSV.exists():
-            data_sets.append(("workshop sample", lambda: train.read_training_csv(SAMPLE_CSV)))
+        if sample_csv.exists():
+            data_sets.append(("workshop sample", lambda: train.read_training_csv(sample_csv)))
         else:
-            print(f"(no {SAMPLE_CSV}: sample skipped)")
+            print(f"(no {sample_csv}: sample skipped)")
         data_sets.append((f"synthetic, {args.full_rows} rows",
                           lambda: synthetic_data.make_synthetic_frame(args.full_rows)))
         for name, load in data_sets:
