@@ -16,7 +16,7 @@ import yaml
 from check_jsonschema.builtin_schemas import get_builtin_schema
 
 from azure_devops import structural_bakes, structural_combinations, variable_group
-from conftest import rendered_answers
+from conftest import bake_once, matrix_id, rendered_answers
 
 CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
 AML_RUN_PIPELINE_TASK = (
@@ -162,11 +162,9 @@ def test_each_schema_exception_is_still_needed(tmp_path):
         "variables-only.yml", "aml-task.yml", "coverage.yml"}
 
 
-@pytest.mark.parametrize("index", range(len(structural_combinations())),
-                         ids=lambda index: f"bake{index}")
-def test_cross_references_resolve(bakes, index):
-    overrides, project = bakes[index]
-    answers = rendered_answers(**overrides)
+@pytest.mark.parametrize("overrides", structural_combinations(), ids=matrix_id)
+def test_cross_references_resolve(overrides):
+    project, answers = bake_once(**overrides), rendered_answers(**overrides)
     variables_template = load(project / f".pipelines/{answers['project_name']}"
                                         "-variables-template.yml")["variables"]
     defined = {entry["name"] for entry in variables_template} | set(variable_group(answers))
@@ -235,11 +233,9 @@ def test_step_scripts_named_by_the_variables_template_exist(bakes):
     assert not missing, f"missing under {sources}: {missing}"
 
 
-@pytest.mark.parametrize("index", range(len(structural_combinations())),
-                         ids=lambda index: f"bake{index}")
-def test_cd_stages_follow_the_answers(bakes, index):
-    overrides, project = bakes[index]
-    answers = rendered_answers(**overrides)
+@pytest.mark.parametrize("overrides", structural_combinations(), ids=matrix_id)
+def test_cd_stages_follow_the_answers(overrides):
+    project, answers = bake_once(**overrides), rendered_answers(**overrides)
     cd = load(project / f".pipelines/{answers['project_name']}-cd.yml")
     stages = [stage["stage"] for stage in cd["stages"]]
     expected = (["Deploy_ACI"] + ["Deploy_AKS"] * answers["deploy_aks"]
