@@ -178,9 +178,9 @@ def next_steps(answers):
     ])
 
 
-def main():
-    answers = load_answers()
-    root = Path.cwd()
+def finish(root, answers):
+    """Remove the files of the options not chosen from the repository at ``root``, then check
+    what is left: one message per problem. The organiser calls this for each team in-process."""
     project = answers["project_name"]
     if answers["iac_tool"] == "arm":
         remove_terraform_files(root, project)
@@ -190,8 +190,12 @@ def main():
         remove_aks_files(root, project)
     if not answers["deploy_webapp"]:
         remove_webapp_files(root, project)
+    return parse_problems(root) + expectation_problems(root, answers)
 
-    problems = parse_problems(root) + expectation_problems(root, answers)
+
+def main():
+    answers = load_answers()
+    problems = finish(Path.cwd(), answers)
     if problems:
         for problem in problems:
             print(f"ERROR: {problem}", file=sys.stderr)

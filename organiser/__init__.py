@@ -1,0 +1,9 @@
+"""Organiser mode: every team's repository from one roster, in one command.
+
+    python -m organiser ROSTER.csv --output-dir DIR [--dry-run] [--push OWNER] [--template SOURCE]
+
+The whole roster is checked first, by the template's own pre-generation rules and for names that
+must be unique across teams; only then is anything written. Each team is generated with
+cookiecutter's own ``generate_files`` and the template's post-generation logic, both in-process
+(the hooks stay what a single ``cookiecutter`` run executes), on every core.
+"""

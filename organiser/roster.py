@@ -1,0 +1,181 @@
+"""Read a roster and check all of it, every row and across rows, before anything is written.
+
+Every problem is one line that names the roster's line, the team and the answer, in the
+pre-generation hook's ``<key>='<value>': <what is wrong>; allowed: <form>`` shape.
+"""
+import csv
+import json
+from dataclasses import dataclass, field
+
+REQUIRED_COLUMN = "team_number"
+# The answers that name a team: two teams may not share one.
+UNIQUE_ANSWERS = ("team_number", "repo_name", "base_name")
+# The prefix of a team's Azure names ("unique per team"): every name cookiecutter.json derives
+# from it names one team's resource, and several of them are unique across all of Azure.
+AZURE_PREFIX = "base_name"
+CRUFT_FILE = ".cruft.json"
+
+
+@dataclass(eq=False)  # a team is itself, whatever its answers
+class Team:
+    """One roster row: its line, the cells it fills, and the answers they render to."""
+
+    line: int
+    cells: dict
+    answers: dict = field(default_factory=dict)
+    status: str = ""
+    detail: str = ""
+
+    @property
+    def number(self):
+        return self.cells.get(REQUIRED_COLUMN, "")
+
+    @property
+    def repo_name(self):
+        return self.answers["repo_name"]
+
+
+def azure_name_keys(template):
+    """The derived names (``__`` keys of cookiecutter.json) built from the Azure prefix: a new one
+    (an endpoint name, say) is checked for uniqueness the day it is added."""
+    return [key for key, value in template.declared.items()
+            if key.startswith("__") and isinstance(value, str)
+            and AZURE_PREFIX in template.references(key)]
+
+
+def unique_keys(template):
+    return list(UNIQUE_ANSWERS) + azure_name_keys(template)
+
+
+def label(key, template):
+    """How a key is named in a message: derived names say what they come from, as in the hook."""
+    if not key.startswith("_"):
+        return key
+    return f"{key.lstrip('_')} (from {', '.join(sorted(template.references(key)))})"
+
+
+def read_rows(path, template):
+    """The roster's teams (only the cells they fill), and its layout problems: of the header
+    (then no rows are read) or ``(team, problem)`` of a row."""
+    where = path.name
+    with open(path, encoding="utf-8-sig", newline="") as roster:
+        reader = csv.DictReader(roster, restkey="", restval=None)
+        columns = reader.fieldnames or []
+        problems = header_problems(columns, template, where)
+        if problems:
+            return [], problems
+        teams = []
+        for row in reader:
+            team = Team(reader.line_num,
+                        {key: value.strip() for key, value in row.items()
+                         if key != "" and value is not None and value.strip()})
+            if "" in row:
+                problems.append((team, f"has {len(columns) + len(row[''])} cells, the header "
+                                       f"{len(columns)}"))
+            elif not team.number:
+                problems.append((team, f"{REQUIRED_COLUMN} is empty; every row needs one"))
+            teams.append(team)
+    if not teams:
+        return [], [f"{where}: no teams: add a row for each team under the header"]
+    return teams, problems
+
+
+def header_problems(columns, template, where):
+    allowed = template.public_keys()
+    problems = []
+    if REQUIRED_COLUMN not in columns:
+        problems.append(f"{where}:1: no {REQUIRED_COLUMN} column; the header must have one")
+    for column in sorted(set(columns)):
+        if column not in allowed:
+            problems.append(f"{where}:1: column {column!r} is not an answer of cookiecutter.json; "
+                            f"allowed: {', '.join(allowed)}")
+        elif columns.count(column) > 1:
+            problems.append(f"{where}:1: column {column!r} appears {columns.count(column)} times")
+    return problems
+
+
+def row_problems(team, template):
+    """Render the team's answers and check them with the template's pre-generation rules."""
+    problems = template.cell_problems(team.cells)
+    if problems:
+        return problems
+    try:
+        team.answers = template.render(team.cells)
+    except Exception as error:  # a template whose defaults do not render for these cells
+        return [f"its answers do not render: {error}"]
+    return template.hook("pre_gen_project").find_problems(team.answers)
+
+
+def causes(keys, team, template):
+    """Of ``keys`` (in cookiecutter.json order), those to blame: what the team set, or a name not
+    built from another of ``keys`` (repo_name from team_number, Azure names from base_name)."""
+    blamed, seen = [], set()
+    for key in keys:
+        if key in team.cells or not template.references(key) & seen:
+            blamed.append(key)
+        seen.add(key)
+    return blamed
+
+
+def collision_problems(teams, template):
+    """``(team, problem)`` for each name a team shares with an earlier team (letter case aside:
+    Azure and GitHub names ignore it)."""
+    first_owner = {}
+    problems = []
+    for team in teams:
+        shared = {}  # earlier team -> the keys this team shares with it
+        for key in unique_keys(template):
+            owner = first_owner.setdefault((key, str(team.answers[key]).casefold()), team)
+            if owner is not team:
+                shared.setdefault(owner, []).append(key)
+        for owner, keys in shared.items():
+            problems += [(team, f"{label(key, template)}={team.answers[key]!r}: also on line "
+                                f"{owner.line} (team {owner.number}); allowed: a value no other "
+                                "team in the roster has (letter case ignored)")
+                         for key in causes(keys, team, template)]
+    return problems
+
+
+def existing_folder_problem(team, output_dir, template):
+    """None when the team's folder is absent or holds the same answers (then it is left as it
+    is, and the team ``unchanged``); otherwise why it is not overwritten."""
+    folder = output_dir / team.repo_name
+    if not folder.exists():
+        return None
+    try:
+        recorded = json.loads((folder / CRUFT_FILE).read_text(encoding="utf-8"))
+        recorded = recorded["context"]["cookiecutter"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return (f"{folder} exists and has no readable {CRUFT_FILE}, so it was not generated "
+                "here; nothing overwritten: move it away or choose another repo_name")
+    differing = {key: team.answers[key] for key in template.public_keys()
+                 if recorded.get(key) != team.answers[key]}
+    if not differing:
+        team.status = "unchanged"
+        return None
+    listed = ", ".join(f"{key}={differing[key]!r} (there {recorded.get(key)!r})"
+                       for key in causes(differing, team, template))
+    return (f"{folder} exists with other answers: {listed}; nothing overwritten: to change them "
+            f"there, run in it: cruft update --variables-to-update '{json.dumps(differing)}'")
+
+
+def check_roster(path, template, output_dir):
+    """The roster's teams, and every problem with it (an empty list when all is well)."""
+    teams, blamed = read_rows(path, template)
+    if not teams:
+        return teams, blamed
+    unreadable = {team.line for team, _ in blamed}
+    for team in teams:
+        if team.line not in unreadable:
+            blamed += [(team, problem) for problem in row_problems(team, template)]
+    rendered = [team for team in teams if team.answers]
+    blamed += collision_problems(rendered, template)
+    # A folder is compared only for a team with no other problem: its answers are final.
+    troubled = {team for team, _ in blamed}
+    for team in [team for team in rendered if team not in troubled]:
+        problem = existing_folder_problem(team, output_dir, template)
+        if problem:
+            blamed.append((team, problem))
+    blamed.sort(key=lambda item: item[0].line)
+    return teams, [f"{path.name}:{team.line}: team {team.number or '?'}: {problem}"
+                   for team, problem in blamed]

@@ -1,0 +1,102 @@
+"""The template a roster is generated from: where it is, its answers, its hooks' logic."""
+import functools
+import importlib.util
+import json
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from cookiecutter.config import get_user_config
+from cookiecutter.generate import generate_context
+from cookiecutter.prompt import YesNoPrompt, prompt_for_config
+from cookiecutter.repository import determine_repo_dir, expand_abbreviations
+from rich.prompt import InvalidResponse
+
+# The checkout this package is part of: the default template.
+CHECKOUT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Template:
+    """A template on disk, with the address and commit cruft records for ``cruft update``."""
+
+    directory: Path
+    address: str
+    commit: str | None
+
+    @functools.cached_property
+    def declared(self):
+        """``cookiecutter.json`` as written."""
+        return json.loads((self.directory / "cookiecutter.json").read_text(encoding="utf-8"))
+
+    def public_keys(self):
+        """The answers a roster may set: the keys of ``cookiecutter.json`` without a '_'."""
+        return [key for key in self.declared if not key.startswith("_")]
+
+    def hook(self, name):
+        """The template's ``hooks/<name>.py`` as a module (hooks are valid Python unrendered)."""
+        return load_hook(self.directory / "hooks" / f"{name}.py")
+
+    def cell_problems(self, cells):
+        """What cookiecutter would refuse in ``cells`` before any hook runs: a value outside a
+        choice, or a yes/no answer it cannot read. One message each, in the hook's form."""
+        problems = []
+        for key, value in cells.items():
+            declared = self.declared[key]
+            if isinstance(declared, list) and value not in declared:
+                problems.append(f"{key}={value!r}: is not one of the choices; "
+                                f"allowed: one of {', '.join(declared)}")
+            elif isinstance(declared, bool):
+                try:
+                    YesNoPrompt().process_response(value)
+                except InvalidResponse:
+                    allowed = ", ".join(YesNoPrompt.yes_choices + YesNoPrompt.no_choices)
+                    problems.append(f"{key}={value!r}: is not a yes or no; allowed: {allowed}")
+        return problems
+
+    def render(self, cells):
+        """The answers of a ``--no-input`` run with ``cells`` given, derived names rendered:
+        what the pre-generation hook sees."""
+        context = generate_context(context_file=self.directory / "cookiecutter.json",
+                                   extra_context=cells)
+        return dict(prompt_for_config(context, no_input=True))
+
+    def references(self, key):
+        """The answers the declared default of ``key`` is built from."""
+        return set(re.findall(r"cookiecutter\.(\w+)", json.dumps(self.declared[key])))
+
+
+@functools.lru_cache(maxsize=None)
+def load_hook(path):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def open_template(source):
+    """The template at ``source``: a folder, or anything cookiecutter clones (``gh:org/name``).
+
+    The user's cookiecutter config only says where clones go and which abbreviations exist; its
+    ``default_context`` does not apply: the roster holds every team's answers.
+    """
+    config = get_user_config()
+    directory, _ = determine_repo_dir(
+        template=source, abbreviations=config["abbreviations"],
+        clone_to_dir=config["cookiecutters_dir"], checkout=None, no_input=True)
+    directory = Path(directory).resolve()
+    address = expand_abbreviations(source, config["abbreviations"])
+    if Path(address).exists():
+        address = str(Path(address).resolve())
+    return Template(directory, address, git_commit(directory))
+
+
+def git_commit(directory):
+    """The commit the template is at, for ``.cruft.json``; None outside git."""
+    try:
+        completed = subprocess.run(["git", "rev-parse", "HEAD"], cwd=directory,
+                                   capture_output=True, text=True, check=False)
+    except OSError:
+        return None
+    return completed.stdout.strip() if completed.returncode == 0 else None
