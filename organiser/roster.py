@@ -155,8 +155,10 @@ def existing_folder_problem(team, output_dir, template):
         return None
     listed = ", ".join(f"{key}={differing[key]!r} (there {recorded.get(key)!r})"
                        for key in causes(differing, team, template))
+    # Without --refresh-private-variables cruft keeps the derived names it recorded.
     return (f"{folder} exists with other answers: {listed}; nothing overwritten: to change them "
-            f"there, run in it: cruft update --variables-to-update '{json.dumps(differing)}'")
+            "there, run in it: cruft update --refresh-private-variables --variables-to-update "
+            f"'{json.dumps(differing)}'")
 
 
 def check_roster(path, template, output_dir):

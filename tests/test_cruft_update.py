@@ -7,6 +7,7 @@ generated ``pyproject.toml`` skips, the template changes both that file and the 
 cookiecutter's replay files and any git or cookiecutter configuration stay out of the user's.
 """
 import json
+import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -90,3 +91,36 @@ def test_cruft_update_brings_a_template_fix_and_keeps_the_teams_files(sandbox):
     changed = run(["git", "status", "--porcelain"], project, env=env).stdout.splitlines()
     assert sorted(line[3:] for line in changed) == [".cruft.json", "README.md"]
     assert run([CRUFT, "check"], project, env=env).returncode == 0
+
+
+@pytest.mark.slow
+def test_the_organisers_refusal_gives_the_cruft_update_that_changes_the_answers(sandbox):
+    tmp_path, env = sandbox
+    template = tmp_path / "template"
+    template.mkdir()
+    copy_template(template, env)
+    roster, teams = tmp_path / "roster.csv", tmp_path / "teams"
+
+    def organise(text):
+        roster.write_text(text, encoding="utf-8")
+        return run([sys.executable, "-m", "organiser", roster, "--output-dir", teams,
+                    "--template", template], TEMPLATE_DIR, env=env, check=False)
+
+    assert organise("team_number\n7\n").returncode == 0
+    project = teams / "EY_Team7_MLOps"
+    run(["git", "init", "-q", "-b", "main"], project, env=env)
+    commit_all(project, "Generate from the template", env)
+
+    changed = "team_number,location,base_name\n7,westeurope,eyteam77\n"
+    refusal = organise(changed)
+    assert refusal.returncode == 1
+    command = shlex.split(refusal.stderr.splitlines()[0].split("run in it: ")[1])
+    assert command[:2] == ["cruft", "update"]
+    run([CRUFT, *command[1:], "--skip-apply-ask"], project, env=env)
+
+    dotenv = (project / ".env.example").read_text(encoding="utf-8")
+    assert "BASE_NAME=eyteam77" in dotenv and "LOCATION=westeurope" in dotenv
+    state = json.loads((project / ".cruft.json").read_text(encoding="utf-8"))
+    assert state["context"]["cookiecutter"]["__storage_account"] == "eyteam77amlsa"
+    again = organise(changed)
+    assert again.returncode == 0 and "unchanged  team 7" in again.stdout

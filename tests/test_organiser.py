@@ -117,7 +117,8 @@ def test_changed_answers_are_refused_and_nothing_is_overwritten(generated, tmp_p
     [error] = [line for line in capsys.readouterr().err.splitlines() if "team 2" in line]
     assert error.startswith("ERROR: roster.csv:3: team 2: ")
     assert "exists with other answers: location='northeurope' (there 'westeurope')" in error
-    assert """cruft update --variables-to-update '{"location": "northeurope"}'""" in error
+    assert error.endswith("""run in it: cruft update --refresh-private-variables """
+                          """--variables-to-update '{"location": "northeurope"}'""")
     assert tree(output) == before
 
 
