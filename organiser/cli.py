@@ -5,7 +5,10 @@ Exit status 0 when every team is created, unchanged, pushed or skipped; 1 when t
 problem (then nothing is written) or any team failed (the report says which and why).
 """
 import argparse
+import contextlib
+import os
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from organiser import push
@@ -54,6 +57,20 @@ def print_plan(teams, output_dir, owner):
               "exists.")
 
 
+@contextlib.contextmanager
+def every_core(template):
+    """A ``map`` that runs on every core. The hooks are imported first, so that each worker,
+    forked from this process, finds them loaded."""
+    template.hook("pre_gen_project")
+    template.hook("post_gen_project")
+    workers = os.cpu_count() or 1
+    if workers == 1:
+        yield map
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield pool.map
+
+
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     output_dir = args.output_dir.resolve()
@@ -62,15 +79,16 @@ def main(argv=None):
     if args.push and (problem := push.auth_problem()):
         return fail([problem])
     template = open_template(args.template)
-    teams, problems = check_roster(args.roster, template, output_dir)
-    if problems:
-        return fail(problems)
-    if args.dry_run:
-        print_plan(teams, output_dir, args.push)
-        return 0
-
-    output_dir.mkdir(parents=True, exist_ok=True)
-    generate_teams(template, [team for team in teams if team.status != "unchanged"], output_dir)
+    with every_core(template) as mapper:
+        teams, problems = check_roster(args.roster, template, output_dir, mapper)
+        if problems:
+            return fail(problems)
+        if args.dry_run:
+            print_plan(teams, output_dir, args.push)
+            return 0
+        output_dir.mkdir(parents=True, exist_ok=True)
+        generate_teams(template, [team for team in teams if team.status != "unchanged"],
+                       output_dir, mapper)
     if args.push:
         for team in teams:
             if team.status != "failed":

@@ -1,19 +1,36 @@
 """Generate each team's repository in-process: cookiecutter's ``generate_files`` with the hooks'
-logic called directly (the pre-generation rules already ran on the whole roster), on every core.
+logic called directly (the pre-generation rules already ran on the whole roster).
 
 A team's folder appears only when it is complete: it is generated in a scratch folder inside the
 output folder and moved to ``<output>/<repo_name>`` at the end. A failure leaves nothing.
 """
 import json
-import os
 import shutil
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from cookiecutter.generate import generate_files
+from jinja2 import BytecodeCache
 
 from organiser.roster import CRUFT_FILE
+
+
+class CompiledTemplates(BytecodeCache):
+    """Jinja's compiled code of each template file, kept in this process: a worker compiles each
+    file once, not once per team (Jinja checks the file's source before using it)."""
+
+    def __init__(self):
+        self.compiled = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED = CompiledTemplates()
 
 
 def cruft_state(template, context):
@@ -28,10 +45,13 @@ def generate_team(template, answers, output_dir):
     """Generate one team at ``output_dir/<repo_name>``: ``(status, detail)``, never raising."""
     context = {"cookiecutter": {**answers, "_template": template.address,
                                 "_commit": template.commit}}
+    # cookiecutter gives a template's _jinja2_env_vars to its Jinja environment.
+    env_vars = {**answers.get("_jinja2_env_vars", {}), "bytecode_cache": COMPILED}
     scratch = Path(tempfile.mkdtemp(prefix=".organiser-", dir=output_dir))
     try:
-        project = Path(generate_files(repo_dir=template.directory, context=context,
-                                      output_dir=scratch, accept_hooks=False))
+        project = Path(generate_files(
+            repo_dir=template.directory, output_dir=scratch, accept_hooks=False,
+            context={"cookiecutter": {**context["cookiecutter"], "_jinja2_env_vars": env_vars}}))
         problems = template.hook("post_gen_project").finish(project, answers)
         if problems:
             return "failed", "; ".join(problems)
@@ -44,18 +64,10 @@ def generate_team(template, answers, output_dir):
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def generate_teams(template, teams, output_dir, workers=None):
-    """Generate ``teams`` (setting each one's status and detail), on up to ``workers`` processes
-    (default: one per core)."""
-    workers = min(workers or os.cpu_count() or 1, len(teams))
-    # The hooks are imported before the workers fork, so each worker finds them loaded.
-    template.hook("post_gen_project")
-    if workers <= 1:
-        results = [generate_team(template, team.answers, output_dir) for team in teams]
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(generate_team, [template] * len(teams),
-                                    [team.answers for team in teams],
-                                    [output_dir] * len(teams)))
+def generate_teams(template, teams, output_dir, mapper=map):
+    """Generate ``teams`` through ``mapper`` (a process pool's ``map`` uses every core), setting
+    each one's status and detail."""
+    results = mapper(generate_team, [template] * len(teams), [team.answers for team in teams],
+                     [output_dir] * len(teams))
     for team, (status, detail) in zip(teams, results):
         team.status, team.detail = status, detail

@@ -94,16 +94,17 @@ def header_problems(columns, template, where):
     return problems
 
 
-def row_problems(team, template):
-    """Render the team's answers and check them with the template's pre-generation rules."""
-    problems = template.cell_problems(team.cells)
+def check_row(template, cells):
+    """``(answers, problems)`` of one row: its answers rendered (None when cookiecutter would
+    refuse a cell), then checked by the template's pre-generation rules."""
+    problems = template.cell_problems(cells)
     if problems:
-        return problems
+        return None, problems
     try:
-        team.answers = template.render(team.cells)
+        answers = template.render(cells)
     except Exception as error:  # a template whose defaults do not render for these cells
-        return [f"its answers do not render: {error}"]
-    return template.hook("pre_gen_project").find_problems(team.answers)
+        return None, [f"its answers do not render: {error}"]
+    return answers, template.hook("pre_gen_project").find_problems(answers)
 
 
 def causes(keys, team, template):
@@ -161,15 +162,18 @@ def existing_folder_problem(team, output_dir, template):
             f"'{json.dumps(differing)}'")
 
 
-def check_roster(path, template, output_dir):
-    """The roster's teams, and every problem with it (an empty list when all is well)."""
+def check_roster(path, template, output_dir, mapper=map):
+    """The roster's teams, and every problem with it (an empty list when all is well). Rows are
+    checked through ``mapper`` (a process pool's ``map`` checks them on every core)."""
     teams, blamed = read_rows(path, template)
     if not teams:
         return teams, blamed
     unreadable = {team.line for team, _ in blamed}
-    for team in teams:
-        if team.line not in unreadable:
-            blamed += [(team, problem) for problem in row_problems(team, template)]
+    readable = [team for team in teams if team.line not in unreadable]
+    checked = mapper(check_row, [template] * len(readable), [team.cells for team in readable])
+    for team, (answers, problems) in zip(readable, checked):
+        team.answers = answers or {}
+        blamed += [(team, problem) for problem in problems]
     rendered = [team for team in teams if team.answers]
     blamed += collision_problems(rendered, template)
     # A folder is compared only for a team with no other problem: its answers are final.
