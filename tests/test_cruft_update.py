@@ -51,12 +51,18 @@ def copy_template(destination, env):
     commit_all(destination, "Template as tested", env)
 
 
-@pytest.mark.slow
-def test_cruft_update_brings_a_template_fix_and_keeps_the_teams_files(sandbox):
+@pytest.fixture
+def template(sandbox):
+    """The template, committed in a repository of its own in the sandbox."""
     tmp_path, env = sandbox
-    template = tmp_path / "template"
-    template.mkdir()
-    copy_template(template, env)
+    (tmp_path / "template").mkdir()
+    copy_template(tmp_path / "template", env)
+    return tmp_path / "template"
+
+
+@pytest.mark.slow
+def test_cruft_update_brings_a_template_fix_and_keeps_the_teams_files(sandbox, template):
+    tmp_path, env = sandbox
 
     run([CRUFT, "create", template, "--no-input", "--output-dir", tmp_path / "projects",
          "--extra-context", json.dumps({"team_number": "7"})], tmp_path, env=env)
@@ -94,11 +100,8 @@ def test_cruft_update_brings_a_template_fix_and_keeps_the_teams_files(sandbox):
 
 
 @pytest.mark.slow
-def test_the_organisers_refusal_gives_the_cruft_update_that_changes_the_answers(sandbox):
+def test_the_organisers_refusal_gives_the_cruft_update_that_changes_the_answers(sandbox, template):
     tmp_path, env = sandbox
-    template = tmp_path / "template"
-    template.mkdir()
-    copy_template(template, env)
     roster, teams = tmp_path / "roster.csv", tmp_path / "teams"
 
     def organise(text):
