@@ -76,6 +76,8 @@ def main(argv=None):
     output_dir = args.output_dir.resolve()
     if not args.roster.is_file():
         return fail([f"{args.roster}: no such file"])
+    if output_dir.exists() and not output_dir.is_dir():
+        return fail([f"{output_dir}: not a folder; --output-dir names the folder of every team"])
     if args.push and (problem := push.auth_problem()):
         return fail([problem])
     template = open_template(args.template)
