@@ -11,6 +11,8 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from cookiecutter.exceptions import CookiecutterException
+
 from organiser import push
 from organiser.generate import generate_teams
 from organiser.report import write_reports
@@ -80,7 +82,13 @@ def main(argv=None):
         return fail([f"{output_dir}: not a folder; --output-dir names the folder of every team"])
     if args.push and (problem := push.auth_problem()):
         return fail([problem])
-    template = open_template(args.template)
+    try:
+        template = open_template(args.template)
+    except (CookiecutterException, OSError) as error:
+        why = " ".join([type(error).__name__, *str(error).splitlines()[:1]])
+        return fail([f"--template {args.template}: cookiecutter cannot use it ({why}); allowed: "
+                     "a folder with a cookiecutter.json, a gh: address or a git URL "
+                     "(git+file:// for a local one)"])
     with every_core(template) as mapper:
         teams, problems = check_roster(args.roster, template, output_dir, mapper)
         if problems:

@@ -86,7 +86,8 @@ def open_template(source):
         template=source, abbreviations=config["abbreviations"],
         clone_to_dir=config["cookiecutters_dir"], checkout=None, no_input=True)
     directory = Path(directory).resolve()
-    address = expand_abbreviations(source, config["abbreviations"])
+    # What git clones for cruft: cookiecutter's "git+" prefix is cookiecutter's alone.
+    address = re.sub(r"^git\+", "", expand_abbreviations(source, config["abbreviations"]))
     if Path(address).exists():
         address = str(Path(address).resolve())
     return Template(directory, address, git_commit(directory))

@@ -105,9 +105,10 @@ def test_the_organisers_refusal_gives_the_cruft_update_that_changes_the_answers(
     roster, teams = tmp_path / "roster.csv", tmp_path / "teams"
 
     def organise(text):
+        # From a git address, as a gh: one is: cookiecutter clones it, cruft records it.
         roster.write_text(text, encoding="utf-8")
         return run([sys.executable, "-m", "organiser", roster, "--output-dir", teams,
-                    "--template", template], TEMPLATE_DIR, env=env, check=False)
+                    "--template", f"git+file://{template}"], TEMPLATE_DIR, env=env, check=False)
 
     assert organise("team_number\n7\n").returncode == 0
     project = teams / "EY_Team7_MLOps"

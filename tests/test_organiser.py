@@ -317,3 +317,13 @@ def test_push_creates_private_repositories_and_skips_existing_ones(stand_in_gh, 
     assert [team["status"] for team in report["teams"]] == ["skipped", "skipped"]
     assert tree(output / "EY_Team2_MLOps") == before
     assert len([call for call in calls() if call[:2] == ["repo", "create"]]) == 1
+
+
+def test_a_template_cookiecutter_cannot_use_is_refused_in_one_line(tmp_path, capsys):
+    roster = write_roster(tmp_path, "team_number\n1\n")
+    assert organiser([str(roster), "--output-dir", str(tmp_path / "teams"),
+                      "--template", str(tmp_path / "nowhere")]) == 1
+    [error, nothing] = capsys.readouterr().err.splitlines()
+    assert error.startswith(f"ERROR: --template {tmp_path / 'nowhere'}: cookiecutter cannot use "
+                            "it (RepositoryNotFound ")
+    assert nothing == "Nothing was written." and not (tmp_path / "teams").exists()
