@@ -11,6 +11,7 @@ from ml_service.util.manage_environment import environment_from_conda
 from ml_service.util.model_artifact import (
     export_commands, model_record, pick_model, read_record)
 from ml_service.util.register_dataset import check_csv, target_folder
+from ml_service.util.workspace import cli_authentication
 
 
 def test_cluster_settings_make_a_provisioning_configuration(make_env):
@@ -91,3 +92,35 @@ def test_dataset_csv_checks(tmp_path):
         check_csv(tmp_path / "missing.csv")
     assert target_folder("{{ cookiecutter.dataset_name }}") == (
         "training-data/{{ cookiecutter.dataset_name }}")
+
+
+class RecordingCredential:
+    """Stands in for AzureCliCredential: records the scopes asked for."""
+
+    def __init__(self):
+        self.scopes = []
+
+    def get_token(self, *scopes):
+        self.scopes.extend(scopes)
+        return SimpleNamespace(token=f"token-for {scopes[0]}", expires_on=0)
+
+
+def test_sign_in_asks_the_cli_credential_for_each_audience():
+    from azureml.core.authentication import Audience
+
+    credential = RecordingCredential()
+    auth = cli_authentication(credential)
+    arm = auth._cloud_type.endpoints.active_directory_resource_id
+    assert auth.get_token(Audience.ARM) == f"token-for {arm}/.default"
+    assert auth.get_token(Audience.AZUREML).startswith("token-for https://ml.azure.com")
+    assert credential.scopes == [f"{arm}/.default", "https://ml.azure.com/.default"]
+
+
+def test_sign_in_needs_only_the_az_executable(monkeypatch, tmp_path):
+    """No azure-cli Python package: without `az` on PATH it is a sign-in error, not an import."""
+    from azure.identity import CredentialUnavailableError
+    from azureml.core.authentication import Audience
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(CredentialUnavailableError, match="Azure CLI not found"):
+        cli_authentication().get_token(Audience.ARM)
