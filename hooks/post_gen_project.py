@@ -24,6 +24,8 @@ ARM_PATHS = (
 TERRAFORM_PATHS = (
     "environment_setup/tf-templates",
     "environment_setup/iac-create-environment-pipeline-tf.yml",
+    "environment_setup/install_terraform.sh",
+    "environment_setup/terraform_deploy.sh",
 )
 AKS_PATHS = ("{project}/scoring/deployment_config_aks.yml",)
 WEBAPP_PATHS = (
