@@ -28,6 +28,11 @@ def pipeline_files(project):
     return sorted([*project.glob(".pipelines/*.yml"), *project.glob("environment_setup/*.yml")])
 
 
+def is_pipeline(document):
+    """A file Azure DevOps runs; templates run only through the pipelines that use them."""
+    return isinstance(document, dict) and bool({"trigger", "pr", "pool"} & set(document))
+
+
 def load(path):
     return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
 
