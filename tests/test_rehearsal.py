@@ -20,7 +20,6 @@ only where a later step reads what they leave behind (``ARTIFACT_STAND_INS``).
 """
 import hashlib
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -43,7 +42,8 @@ echo "ERROR: Please run 'az login' to setup account." >&2
 exit 1
 """
 MACRO = re.compile(r"\$\(([A-Za-z_][\w.\-]*)\)")
-RUNTIME_OUTPUT = re.compile(r"\$\[\s*(?:stage)?[dD]ependencies\..*outputs\['(?:\w+\.)*(\w+\.\w+)'\]\s*\]")
+RUNTIME_OUTPUT = re.compile(
+    r"\$\[\s*(?:stage)?[dD]ependencies\..*outputs\['(?:\w+\.)*(\w+\.\w+)'\]\s*\]")
 SET_VARIABLE = re.compile(r"##vso\[task\.setvariable variable=(\w+)(;isOutput=true)?\](.*)")
 PYTHON_MODULE = re.compile(r"\bpython -m (?!pip\b)[\w.]+")
 # The first call to Azure, as Azure's libraries report it offline: no sign-in, no network.
@@ -106,8 +106,9 @@ class Rehearsal:
             base_python = getattr(sys, "_base_executable", sys.executable)
             subprocess.run([base_python, "-m", "venv", str(venv)], check=True, timeout=300)
             installed = subprocess.run(
-                [str(venv / "bin/python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                 "-r", str(requirements)], capture_output=True, text=True, timeout=1200)
+                [str(venv / "bin/python"), "-m", "pip", "install", "--quiet",
+                 "--disable-pip-version-check", "-r", str(requirements)],
+                capture_output=True, text=True, timeout=1200)
             assert installed.returncode == 0, installed.stderr[-3000:]
             self.venvs[digest] = venv
         return digest, self.venvs[digest]
@@ -120,7 +121,8 @@ class Rehearsal:
             home = self.folder / "home"
             home.mkdir(exist_ok=True)
             env = {"PATH": f"{venv}/bin:{self.bin}:/usr/bin:/bin", "HOME": str(home),
-                   "LANG": "C.UTF-8", **{env_name(name): value for name, value in variables.items()}}
+                   "LANG": "C.UTF-8",
+                   **{env_name(name): value for name, value in variables.items()}}
             completed = subprocess.run(
                 ["unshare", "-n", "bash", "--noprofile", "--norc", "-e", "-o", "pipefail",
                  str(path)], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
