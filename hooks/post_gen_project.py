@@ -171,8 +171,8 @@ def next_steps(answers):
         "template' and push it to GitHub as " + answers["repo_name"] + ".",
         f"  2. Set up Azure DevOps ({answers['devops_project']}): "
         "python environment_setup/azure_devops_setup.py --dry-run shows every step, without",
-        f"     --dry-run it creates the variable group {answers['variable_group_name']}, the "
-        "service connections and the pipelines (README.md walks through the same by hand).",
+        f"     --dry-run it creates the variable group {answers['variable_group_name']} and the "
+        "pipelines, and prints the service connections' portal steps (README.md has them all).",
         f"  3. Run the pipeline {answers['__iac_pipeline_name']} "
         f"(environment_setup/iac-create-environment-pipeline-{iac}.yml), register your data,",
         f"     then run {answers['__ci_pipeline_name']} (.pipelines/{project}-ci.yml).",

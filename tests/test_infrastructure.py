@@ -361,6 +361,11 @@ def test_terraform_version_is_pinned_in_one_place(bakes):
     required = unquote(load_terraform(project)["terraform"][0]["required_version"])
     minimum = re.fullmatch(r">= (\d+)\.(\d+)\.(\d+)", required).groups()
     assert tuple(map(int, values["TERRAFORM_VERSION"].split("."))) >= tuple(map(int, minimum))
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    assert f"Terraform {answers['__terraform_version']} from" in readme
+    assert "Terraform extension" not in readme and "preinstalled" not in readme
+    assert "preinstalled" not in (project / "environment_setup/iac-create-environment-pipeline-"
+                                  "tf.yml").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("iac_tool", ["arm", "terraform"])
