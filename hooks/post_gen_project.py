@@ -138,6 +138,10 @@ EXPECTED_VALUES = (
     (ARM_TEMPLATE, ("parameters", "workspace", "defaultValue"), "workspace_name", "arm"),
     (TERRAFORM_VARIABLES, ("BASE_NAME",), "base_name", "terraform"),
     (TERRAFORM_VARIABLES, ("WORKSPACE_NAME",), "workspace_name", "terraform"),
+    ("environment_setup/iac-remove-environment-pipeline.yml", ("variables", "KEY_VAULT", "value"),
+     "__key_vault", None),
+    ("environment_setup/iac-create-environment-pipeline-tf.yml",
+     ("variables", "TERRAFORM_SHA256", "value"), "__terraform_sha256", "terraform"),
 )
 
 
