@@ -88,8 +88,9 @@ def env_name(name):
 class Rehearsal:
     """The session's venvs (one per distinct requirements.txt) and the scripts already run."""
 
-    def __init__(self, folder):
+    def __init__(self, folder, no_network):
         self.folder = folder
+        self.no_network = no_network
         self.venvs = {}
         self.results = {}
         # One agent folder for the session, so a step's script reads the same in every bake.
@@ -124,17 +125,25 @@ class Rehearsal:
                    "LANG": "C.UTF-8",
                    **{env_name(name): value for name, value in variables.items()}}
             completed = subprocess.run(
-                ["unshare", "-n", "bash", "--noprofile", "--norc", "-e", "-o", "pipefail",
+                [*self.no_network, "bash", "--noprofile", "--norc", "-e", "-o", "pipefail",
                  str(path)], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
             self.results[key] = (completed.returncode, completed.stdout + completed.stderr)
         return self.results[key]
 
 
+def no_network_prefix():
+    """``unshare -n`` as root, ``unshare -rn`` (a user namespace) otherwise, whichever works."""
+    for prefix in (["unshare", "-n"], ["unshare", "-rn"]):
+        if shutil.which("unshare") and subprocess.run(
+                [*prefix, "true"], capture_output=True).returncode == 0:
+            return prefix
+    pytest.fail("the rehearsal runs steps without a network: it needs `unshare -n` (root) or "
+                "`unshare -rn` (unprivileged user namespaces) from util-linux")
+
+
 @pytest.fixture(scope="session")
 def rehearsal(tmp_path_factory):
-    if shutil.which("unshare") is None:
-        pytest.fail("the rehearsal needs `unshare` (util-linux) to run steps without a network")
-    return Rehearsal(tmp_path_factory.mktemp("rehearsal"))
+    return Rehearsal(tmp_path_factory.mktemp("rehearsal"), no_network_prefix())
 
 
 def variable_group_values(project):
@@ -268,3 +277,25 @@ def test_a_step_that_cannot_start_is_caught(rehearsal, tmp_path):
     for script, expected in cases.items():
         code, output = rehearsal.run(("guard", script), script, venv, {}, project)
         assert verdict(code, output) == expected, output[-2000:]
+
+
+def test_readme_commands_get_as_far_as_azure(rehearsal, tmp_path):
+    """The README's `python -m ml_service...` commands, as a new user runs them: `.env` from
+    `.env.example` (its empty ids filled in), the files they name, `az login` not yet done."""
+    project = writable_copy(bake_once(), tmp_path)
+    digest, venv = rehearsal.venv(project / "requirements.txt")
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"^    (python -m ml_service\.\S+.*)$", readme, re.MULTILINE)
+    assert commands, "the README shows how to run ml_service"
+    dotenv = re.sub(r"^(SUBSCRIPTION_ID|TENANT_ID)=$", rf"\1={SUBSCRIPTION_ID}",
+                    (project / ".env.example").read_text(encoding="utf-8"), flags=re.MULTILINE)
+    (project / ".env").write_text(dotenv, encoding="utf-8")
+    problems = []
+    for command in commands:
+        for csv in re.findall(r"--file (\S+\.csv)", command):
+            (project / csv).write_text("id,target,ps_ind_01\n1,0,2\n", encoding="utf-8")
+        code, output = rehearsal.run((digest, "readme", command), command, venv, {}, project)
+        problem = verdict(code, output)
+        if problem:
+            problems.append(f"{command}: {problem} (exit {code}):\n{output[-2500:]}")
+    assert not problems, "\n\n".join(problems)
