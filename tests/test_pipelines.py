@@ -328,3 +328,19 @@ def test_agents_code_quality_and_training_trigger(bakes):
     assert jobs["Run_ML_Pipeline"]["pool"] == "server"
     assert jobs["Run_ML_Pipeline"]["steps"][0]["task"] == AML_RUN_PIPELINE_TASK
     assert "auto-trigger-training" in (next(pipelines.glob("*-ci.yml"))).read_text("utf-8")
+
+
+def test_the_azure_ml_step_and_the_deployment_stage_are_written_once(bakes):
+    """Every ml_service command signs in through aml-step-template.yml; every deployment stage
+    comes from deploy-stage-template.yml (issue 10: no near-copies)."""
+    overrides, project = bakes[-1]
+    assert overrides["deploy_aks"] and overrides["deploy_webapp"]
+    written = {path.name for path in pipeline_files(project)
+               if "SUBSCRIPTION_ID" in path.read_text(encoding="utf-8")}
+    assert written == {"aml-step-template.yml"}
+    written = {path.name for path in pipeline_files(project)
+               if re.search(r"^\s*- stage: Deploy_", path.read_text(encoding="utf-8"), re.M)}
+    assert written == {"deploy-stage-template.yml"}
+    compiled = expand(next(project.glob(".pipelines/*-cd.yml")))
+    assert [stage["stage"] for stage in compiled["stages"]] == [
+        "Find_Model", "Deploy_ACI", "Deploy_AKS", "Deploy_Webapp"]
