@@ -101,7 +101,7 @@ def instantiate(path, parameters=None):
     values = {**declared_defaults(document), **(parameters or {})}
     body = {key: value for key, value in document.items() if key != "parameters"}
     body = substitute(resolve_conditions(body, values), values)
-    leftover = [text for text in re.findall(r"\$\{\{[^}]*\}\}", yaml.safe_dump(body))]
+    leftover = re.findall(r"\$\{\{[^}]*\}\}", yaml.safe_dump(body))
     assert not leftover, f"{path}: unexpanded {leftover}"
     return expand_templates(body, Path(path).parent)
 
@@ -167,12 +167,4 @@ def step_script(step):
     inputs = step.get("inputs") or {}
     if inputs.get("scriptLocation") == "inlineScript" and inputs.get("scriptType") == "bash":
         return inputs["inlineScript"]
-    return None
-
-
-def step_script_file(step):
-    """``(path, arguments)`` of a step that runs a script file from the repository, or None."""
-    inputs = step.get("inputs") or {}
-    if inputs.get("scriptLocation") == "scriptPath":
-        return inputs["scriptPath"], inputs.get("arguments", "")
     return None
