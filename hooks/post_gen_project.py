@@ -82,10 +82,19 @@ def parse_problems(root):
 
 def terraform_defaults(text):
     """``{name: default}`` of the quoted defaults of a .tf file's variables (no HCL parser is
-    installed with cookiecutter, and these blocks are the template's own)."""
+    installed with cookiecutter, and these blocks are the template's own). The template writes
+    them with ``jsonify``, and a JSON string is an HCL string with the same escapes."""
     blocks = re.findall(r'variable "(\w+)" \{(.*?)\n\}', text, re.DOTALL)
-    return {name: default.group(1) for name, body in blocks
-            if (default := re.search(r'^\s*default\s*=\s*"([^"]*)"', body, re.MULTILINE))}
+    return {name: json.loads(default.group(1)) for name, body in blocks
+            if (default := re.search(r'^\s*default\s*=\s*("(?:[^"\\]|\\.)*")', body,
+                                     re.MULTILINE))}
+
+
+def dotenv_values(text):
+    """``{KEY: value}`` of dotenv lines; the template writes quoted values with ``jsonify``."""
+    pairs = (line.split("=", 1) for line in text.splitlines()
+             if "=" in line and not line.lstrip().startswith("#"))
+    return {key: json.loads(value) if value.startswith('"') else value for key, value in pairs}
 
 
 def read_document(path):
@@ -97,8 +106,7 @@ def read_document(path):
         return yaml.safe_load(text)
     if path.suffix == ".tf":
         return terraform_defaults(text)
-    return dict(line.split("=", 1) for line in text.splitlines()
-                if "=" in line and not line.lstrip().startswith("#"))
+    return dotenv_values(text)
 
 
 def look_up(document, keys):
@@ -128,6 +136,10 @@ EXPECTED_VALUES = (
     (VARIABLES_TEMPLATE, ("variables", "MODEL_NAME", "value"), "__model_name", None),
     (".pipelines/{project}-cd.yml", ("resources", "pipelines", 0, "source"),
      "__ci_pipeline_name", None),
+    (".pipelines/{project}-ci.yml", ("variables", 1, "group"), "variable_group_name", None),
+    (".pipelines/{project}-ci.yml", ("trigger", "paths", "include", 0), "project_name", None),
+    ("environment_setup/iac-remove-environment-pipeline.yml", ("variables", 0, "group"),
+     "variable_group_name", None),
     ("environment_setup/azure-devops.json", ("variable_group", "name"), "variable_group_name",
      None),
     ("environment_setup/azure-devops.json", ("pipelines", 1, "name"), "__ci_pipeline_name", None),
@@ -136,6 +148,7 @@ EXPECTED_VALUES = (
     (ARM_TEMPLATE, ("parameters", "workspace", "defaultValue"), "workspace_name", "arm"),
     (TERRAFORM_VARIABLES, ("BASE_NAME",), "base_name", "terraform"),
     (TERRAFORM_VARIABLES, ("WORKSPACE_NAME",), "workspace_name", "terraform"),
+    (TERRAFORM_VARIABLES, ("RESOURCE_GROUP",), "resource_group", "terraform"),
 )
 
 

@@ -1,7 +1,8 @@
 """The hooks' logic, tested directly, and every way a bad answer must stop generation cleanly."""
 import pytest
 
-from conftest import bake, default_answers, load_hook, template_answers, writable_copy
+from conftest import bake, bake_once, default_answers, load_hook, template_answers, writable_copy
+from test_generation import check_answers_stay_text, check_rendered_repository
 
 pre_gen = load_hook("pre_gen_project")
 post_gen = load_hook("post_gen_project")
@@ -177,6 +178,34 @@ def test_invalid_answer_stops_generation_and_leaves_nothing(cookies, tmpdir, cap
 
 def test_there_are_at_least_25_distinct_invalid_answers():
     assert len({repr(overrides) for overrides, _ in INVALID_ANSWERS}) >= 25
+
+
+# Answers the hook accepts that YAML or JSON would read as something else unquoted (a boolean,
+# null, a number, a date, YAML syntax): each must render as exactly the text that was typed.
+ODD_ANSWERS = [
+    {"dataset_name": "true", "datastore_name": "123"},
+    {"dataset_name": "2026-11-27", "datastore_name": "0123"},
+    {"dataset_name": "1e3", "datastore_name": "1_000", "workspace_name": "null"},
+    {"project_name": "yes", "base_name": "off"},
+    {"project_name": "null", "team_number": "0123"},
+    {"resource_group": "0x1F", "workspace_name": "2026-11-27"},
+    {"aci_deployment_name": "off", "repo_name": "1.5"},
+    {"variable_group_name": "yes", "azure_rm_svc_connection": "- item",
+     "workspace_svc_connection": "a #b: [c]"},
+    {"variable_group_name": "~", "devops_project": "NaN"},
+    {"base_name": "true", "iac_tool": "terraform", "resource_group": "1.5e3",
+     "workspace_name": "0o17"},
+]
+
+
+@pytest.mark.parametrize("overrides", ODD_ANSWERS, ids=lambda o: ",".join(f"{k}={v}" for k, v
+                                                                          in o.items()))
+def test_odd_answers_render_as_typed(overrides):
+    # The post-generation hook checks each answer where the pipelines need it; then no answer
+    # may have turned into a non-text value anywhere.
+    project = bake_once(**overrides)
+    check_rendered_repository(project)
+    check_answers_stay_text(project, overrides)
 
 
 # --- post_gen_project -------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import hcl2
 import pytest
+import yaml
 
 from azure_devops import structural_bakes
 from conftest import (TEMPLATE_DIR, bake_once, load_hook, option_matrix, rendered_answers,
@@ -153,8 +154,11 @@ def test_terraform_parses_and_matches_the_answers(bakes):
             if key in ("__storage_account", "__container_registry"):
                 assert "${local.base_name_lower}" in name, f"{kind} must be lower-cased"
         assert "lower(var.BASE_NAME)" in str(config["locals"])
-        pipeline = (project / "environment_setup/iac-create-environment-pipeline-tf.yml")
-        assert f"value: {answers['__tf_state_storage_account']}" in pipeline.read_text("utf-8")
+        pipeline_file = project / "environment_setup/iac-create-environment-pipeline-tf.yml"
+        pipeline = yaml.safe_load(pipeline_file.read_text("utf-8"))
+        state = next(entry for entry in pipeline["variables"]
+                     if entry.get("name") == "TF_STATE_STORAGE_ACCOUNT")
+        assert state["value"] == answers["__tf_state_storage_account"]
 
 
 @pytest.mark.parametrize("iac_tool,kept,removed", [
@@ -215,7 +219,8 @@ def test_hook_finds_the_answers_and_notices_a_wrong_one(bakes, iac_tool, tmp_pat
     copy = writable_copy(project, tmp_path)
     variables = copy / f".pipelines/{answers['project_name']}-variables-template.yml"
     variables.write_text(variables.read_text("utf-8").replace(
-        f"value: {answers['dataset_name']}", "value: someone_elses_ds"), encoding="utf-8")
+        "value: " + json.dumps(answers["dataset_name"]), "value: someone_elses_ds"),
+        encoding="utf-8")
     infra = copy / (ARM_TEMPLATE if iac_tool == "arm" else f"{TF_DIR}/variables.tf")
     infra.write_text(infra.read_text("utf-8").replace(answers["workspace_name"], "other-ws"),
                      encoding="utf-8")
