@@ -82,19 +82,19 @@ def parse_problems(root):
 
 def terraform_defaults(text):
     """``{name: default}`` of the quoted defaults of a .tf file's variables (no HCL parser is
-    installed with cookiecutter, and these blocks are the template's own). The template writes
-    them with ``jsonify``, and a JSON string is an HCL string with the same escapes."""
+    installed with cookiecutter, and these blocks are the template's own)."""
     blocks = re.findall(r'variable "(\w+)" \{(.*?)\n\}', text, re.DOTALL)
-    return {name: json.loads(default.group(1)) for name, body in blocks
-            if (default := re.search(r'^\s*default\s*=\s*("(?:[^"\\]|\\.)*")', body,
-                                     re.MULTILINE))}
+    return {name: default.group(1) for name, body in blocks
+            if (default := re.search(r'^\s*default\s*=\s*"([^"]*)"', body, re.MULTILINE))}
 
 
 def dotenv_values(text):
-    """``{KEY: value}`` of dotenv lines; the template writes quoted values with ``jsonify``."""
+    """``{KEY: value}`` of dotenv lines; the template single-quotes values (no answer it
+    accepts holds a quote, and inside single quotes dotenv expands and unescapes nothing)."""
     pairs = (line.split("=", 1) for line in text.splitlines()
              if "=" in line and not line.lstrip().startswith("#"))
-    return {key: json.loads(value) if value.startswith('"') else value for key, value in pairs}
+    return {key: value[1:-1] if value[:1] == value[-1:] == "'" and len(value) > 1 else value
+            for key, value in pairs}
 
 
 def read_document(path):

@@ -74,6 +74,9 @@ def test_every_answer_has_a_prompt():
         if isinstance(value, list) and not key.startswith("_"):
             labels = prompts[key]
             assert set(labels) == {"__prompt__", *value}, f"{key}: a label for every choice"
+            # The menu shows the value a command line takes: "australiaeast - Australia East".
+            assert [label for choice, label in labels.items()
+                    if choice != "__prompt__" and not label.startswith(f"{choice} - ")] == []
 
 
 def test_team_7_gets_eyteam7_wherever_base_name_appears():

@@ -219,7 +219,7 @@ def test_hook_finds_the_answers_and_notices_a_wrong_one(bakes, iac_tool, tmp_pat
     copy = writable_copy(project, tmp_path)
     variables = copy / f".pipelines/{answers['project_name']}-variables-template.yml"
     variables.write_text(variables.read_text("utf-8").replace(
-        "value: " + json.dumps(answers["dataset_name"]), "value: someone_elses_ds"),
+        f"value: '{answers['dataset_name']}'", "value: someone_elses_ds"),
         encoding="utf-8")
     infra = copy / (ARM_TEMPLATE if iac_tool == "arm" else f"{TF_DIR}/variables.tf")
     infra.write_text(infra.read_text("utf-8").replace(answers["workspace_name"], "other-ws"),

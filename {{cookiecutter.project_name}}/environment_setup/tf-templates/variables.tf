@@ -1,7 +1,7 @@
 variable "BASE_NAME" {
   description = "Prefix of every resource name: 3 to 10 lowercase letters and digits."
   type        = string
-  default     = {{ cookiecutter.base_name | jsonify }}
+  default     = "{{ cookiecutter.base_name }}"
 
   validation {
     condition     = length(var.BASE_NAME) >= 3 && length(var.BASE_NAME) <= 10 && can(regex("^[a-z][a-z0-9]*$", var.BASE_NAME))
@@ -12,11 +12,11 @@ variable "BASE_NAME" {
 variable "RESOURCE_GROUP" {
   description = "Resource group of every resource (created by the pipeline with the state store)."
   type        = string
-  default     = {{ cookiecutter.resource_group | jsonify }}
+  default     = "{{ cookiecutter.resource_group }}"
 }
 
 variable "WORKSPACE_NAME" {
   description = "Name of the Azure Machine Learning workspace."
   type        = string
-  default     = {{ cookiecutter.workspace_name | jsonify }}
+  default     = "{{ cookiecutter.workspace_name }}"
 }

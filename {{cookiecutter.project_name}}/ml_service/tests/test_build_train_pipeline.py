@@ -28,7 +28,7 @@ def test_train_step_takes_the_arguments_train_aml_parses(make_env):
     arguments = argument_pairs(train)
     assert list(arguments) == ["--model_name", "--step_output", "--dataset_version",
                                "--data_file_path", "--caller_run_id", "--dataset_name"]
-    assert arguments["--dataset_name"] == {{ cookiecutter.dataset_name | jsonify }}
+    assert arguments["--dataset_name"] == "{{ cookiecutter.dataset_name }}"
     parameters = {value.name: value.default_value for value in arguments.values()
                   if isinstance(value, PipelineParameter)}
     assert parameters == {"model_name": "{{ cookiecutter.__model_name }}",

@@ -33,7 +33,7 @@ def test_environment_comes_from_the_conda_file(make_env, tmp_path):
                      encoding="utf-8")
     env = make_env(SOURCES_DIR_TRAIN=str(tmp_path))
     environment = environment_from_conda(env)
-    assert environment.name == {{ cookiecutter.__aml_env_name | jsonify }}
+    assert environment.name == "{{ cookiecutter.__aml_env_name }}"
     assert "joblib==1.5.3" in environment.python.conda_dependencies.serialize_to_string()
 
 
@@ -89,5 +89,5 @@ def test_dataset_csv_checks(tmp_path):
         check_csv(tmp_path / "empty.csv")
     with pytest.raises(SystemExit, match="not an existing .csv file"):
         check_csv(tmp_path / "missing.csv")
-    dataset_name = {{ cookiecutter.dataset_name | jsonify }}
+    dataset_name = "{{ cookiecutter.dataset_name }}"
     assert target_folder(dataset_name) == f"training-data/{dataset_name}"
