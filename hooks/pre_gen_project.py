@@ -91,9 +91,10 @@ NAME_RULES = {
         r"[^\\/:*?\"'<>;#$*{},+=\[\]|\r\n]*[^\\/:*?\"'<>;#$*{},+=\[\]|\r\n._]", 1, 64,
         "1 to 64 characters, none of \\/:*?\"'<>;#${},+=[]|, not ending in '.' or '_'",
     ),
+    # Chosen by the team, so no default pretends to know it: empty leaves it to the set-up script.
     "devops_organization": NameRule(
-        r"https://dev\.azure\.com/[A-Za-z0-9][A-Za-z0-9-]{0,48}[A-Za-z0-9]?/?", 23, 73,
-        "https://dev.azure.com/ and an organization of 1 to 50 letters, digits "
+        r"(https://dev\.azure\.com/[A-Za-z0-9][A-Za-z0-9-]{0,48}[A-Za-z0-9]?/?)?", 0, 73,
+        "empty, or https://dev.azure.com/ and an organization of 1 to 50 letters, digits "
         "or hyphens",
     ),
     "__storage_account": STORAGE_ACCOUNT,

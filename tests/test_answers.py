@@ -21,7 +21,7 @@ WORKSHOP_CONTEXT = {
     "deploy_aks": False,
     "deploy_webapp": False,
     "run_evaluation": False,
-    "devops_organization": "https://dev.azure.com/eyteam1",
+    "devops_organization": "",
     "devops_project": "MCW-EY-DevOps-for-Data-Science",
     "__storage_account": "eyteam1amlsa",
     "__container_registry": "eyteam1amlcr",

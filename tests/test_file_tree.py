@@ -49,6 +49,7 @@ driver_training/training/train.py
 driver_training/training/train_aml.py
 environment_setup/Dockerfile
 environment_setup/arm-templates/cloud-environment.json
+environment_setup/az_stand_in.py
 environment_setup/azure-devops.json
 environment_setup/azure_devops_setup.py
 environment_setup/docker-image-pipeline.yml

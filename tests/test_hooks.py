@@ -61,6 +61,7 @@ def test_name_rule_reports_length_before_form():
     ("resource_group", "rg_(team).1"),
     ("aci_deployment_name", "mlops-aci"),
     ("devops_organization", "https://dev.azure.com/contoso"),
+    ("devops_organization", ""),
     ("devops_project", "MCW-EY-DevOps-for-Data-Science"),
 ])
 def test_valid_azure_names(key, value):
