@@ -40,6 +40,7 @@ driver_training/scoring/test_score.py
 driver_training/training/__init__.py
 driver_training/training/features.py
 driver_training/training/plots.py
+driver_training/training/settings.py
 driver_training/training/synthetic_data.py
 driver_training/training/test_features.py
 driver_training/training/test_synthetic_data.py

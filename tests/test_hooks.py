@@ -277,7 +277,7 @@ def test_expectations_hold_in_the_default_project(default_project, default_conte
 def test_expectations_catch_an_answer_that_is_missing(default_project, default_context, tmp_path):
     copy = writable_copy(default_project, tmp_path)
     env = copy / ".env.example"
-    env.write_text(env.read_text().replace("BASE_NAME=eyteam1", "BASE_NAME=eyteam2"))
+    env.write_text(env.read_text().replace("BASE_NAME='eyteam1'", "BASE_NAME='eyteam2'"))
     [problem] = post_gen.expectation_problems(copy, default_context)
     assert problem == ".env.example: expected base_name='eyteam1' there, found 'eyteam2'"
 
