@@ -171,23 +171,32 @@ def expectation_problems(root, answers):
 
 
 def next_steps(answers):
-    """What the team does after generating, with its own names."""
+    """What the team does after generating, with its own names, in the README's order."""
     project = answers["project_name"]
     iac = "arm" if answers["iac_tool"] == "arm" else "tf"
+    iac_pipeline, ci_pipeline = answers["__iac_pipeline_name"], answers["__ci_pipeline_name"]
+    organization = answers["devops_organization"] or (
+        "your organization (--organization, or 'az devops configure --defaults')")
+    variables = [name for name, value in answers["__variable_group"].items() if value]
     return "\n".join([
         f"Generated {project}/ for team {answers['team_number']} "
         f"(BASE_NAME={answers['base_name']}, LOCATION={answers['location']}).",
-        "Next steps:",
-        f"  1. cd {project} && git init -b main && git add . && git commit -m 'Generate from "
-        "template' and push it to GitHub as " + answers["repo_name"] + ".",
-        f"  2. Set up Azure DevOps ({answers['devops_project']}): "
-        "python environment_setup/azure_devops_setup.py --dry-run shows every step, without",
-        f"     --dry-run it creates the variable group {answers['variable_group_name']}, the "
-        "service connections and the pipelines (README.md walks through the same by hand).",
-        f"  3. Run the pipeline {answers['__iac_pipeline_name']} "
-        f"(environment_setup/iac-create-environment-pipeline-{iac}.yml), register your data,",
-        f"     then run {answers['__ci_pipeline_name']} (.pipelines/{project}-ci.yml).",
-        "  Locally: make install && make test (README.md has the rest).",
+        "Next steps (README.md walks through each):",
+        f"  1. cd {project} && python3.11 -m venv .venv && . .venv/bin/activate && make install",
+        "     git init -b main && pre-commit install && git add . && git commit -m 'Generate "
+        f"from template'; push it to GitHub as {answers['repo_name']}.",
+        "  2. python environment_setup/azure_devops_setup.py --dry-run prints every step; "
+        f"without --dry-run, in {organization},",
+        f"     project {answers['devops_project']}, it creates or updates the variable group "
+        f"{answers['variable_group_name']} ({len(variables)} variables, open to all pipelines)",
+        f"     and creates the pipelines {iac_pipeline}, {ci_pipeline} and "
+        f"{answers['__cd_pipeline_name']} from their YAML, without running them.",
+        f"     It creates the connection {answers['azure_rm_svc_connection']} only with "
+        "--service-principal-id <appId>, else prints the portal steps,",
+        f"     as it always does for {answers['workspace_svc_connection']}.",
+        f"  3. Run {iac_pipeline} (environment_setup/iac-create-environment-pipeline-{iac}.yml), "
+        "register your data,",
+        f"     then run {ci_pipeline} (.pipelines/{project}-ci.yml).",
     ])
 
 

@@ -110,6 +110,11 @@ NAME_RULES = {
     "__app_insights": NameRule(
         r"[^%&\\?/]*[^%&\\?/.]", 1, 255, "1 to 255 characters except %&\\?/, not ending in '.'",
     ),
+    "__log_analytics": NameRule(
+        r"[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]", 4, 63,
+        "4 to 63 letters, digits and hyphens, starting and ending with a letter or digit",
+        "a-zA-Z0-9-",
+    ),
 }
 
 # Names that only travel inside Azure DevOps YAML and scripts: any text that cannot break them.
@@ -123,6 +128,7 @@ DERIVED_FROM = {
     "__container_registry": "base_name",
     "__key_vault": "base_name",
     "__app_insights": "base_name",
+    "__log_analytics": "base_name",
 }
 # How a default computed from other answers names them.
 REFERENCE = re.compile(r"cookiecutter\.(\w+)")

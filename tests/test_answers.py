@@ -27,6 +27,7 @@ WORKSHOP_CONTEXT = {
     "__container_registry": "eyteam1amlcr",
     "__key_vault": "eyteam1-AML-KV",
     "__app_insights": "eyteam1-AML-AI",
+    "__log_analytics": "eyteam1-AML-LA",
     "__tf_state_storage_account": "eyteam1statestor",
     "__model_name": "driver_training_model.pkl",
     "__experiment_name": "mlopspython",

@@ -18,6 +18,7 @@ DEFAULT_TREE = """
 .pipelines/driver_training-variables-template.yml
 .pipelines/pr.yml
 .pipelines/python-setup-template.yml
+.pre-commit-config.yaml
 Makefile
 README.md
 driver_training/.amlignore

@@ -289,6 +289,18 @@ def test_next_steps_use_the_teams_names(default_context):
     assert "Model-Train-Register-CI" in steps
 
 
+def test_next_steps_say_what_the_setup_script_does_by_default(default_context):
+    steps = " ".join(post_gen.next_steps(default_context).split())
+    # The set-up comes first: make install before pre-commit install, right after git init.
+    assert steps.index("make install") < steps.index("git init -b main && pre-commit install")
+    assert ("creates or updates the variable group devopsforai-aml-vg (7 variables, open to all "
+            "pipelines) and creates the pipelines IaC-Create-Environment, Model-Train-Register-CI "
+            "and Model-Deploy-CD from their YAML, without running them") in steps
+    assert "azure-resource-connection only with --service-principal-id" in steps
+    # No organization was answered: the script's own sources of one are named instead.
+    assert "in your organization (--organization, or 'az devops configure --defaults')" in steps
+
+
 def test_defaults_are_the_workshop_answers():
     defaults = default_answers()
     assert (defaults["team_number"], defaults["project_name"], defaults["location"]) == (

@@ -25,6 +25,7 @@ ARM_NAMES = {
     "Microsoft.ContainerRegistry/registries": "__container_registry",
     "Microsoft.KeyVault/vaults": "__key_vault",
     "Microsoft.Insights/components": "__app_insights",
+    "Microsoft.OperationalInsights/workspaces": "__log_analytics",
     "Microsoft.MachineLearningServices/workspaces": "workspace_name",
 }
 TF_NAMES = {
@@ -32,6 +33,7 @@ TF_NAMES = {
     "azurerm_container_registry": "__container_registry",
     "azurerm_key_vault": "__key_vault",
     "azurerm_application_insights": "__app_insights",
+    "azurerm_log_analytics_workspace": "__log_analytics",
 }
 
 
@@ -98,7 +100,7 @@ def test_arm_parameters_follow_the_answers_and_the_naming_rules(bakes):
              for resource in template["resources"]}
     for resource_type, key in ARM_NAMES.items():
         expected = answers[key]
-        if key in ("__key_vault", "__app_insights"):
+        if key in ("__key_vault", "__app_insights", "__log_analytics"):
             expected = expected.replace(answers["base_name"], values["baseName"], 1)
         assert names[resource_type] == expected, resource_type
     assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", resource["apiVersion"])
