@@ -44,3 +44,17 @@ def test_pre_commit_hooks_run_offline_with_the_pinned_tools(default_project, tmp
     failed = run([sys.executable, "-m", "pre_commit", "run", "--all-files"], project, env=env,
                  check=False)
     assert failed.returncode != 0 and "broken.yml" in failed.stdout
+
+
+@pytest.mark.slow
+def test_make_install_installs_the_pins_with_the_pinned_uv(default_project, tmp_path):
+    # A fresh virtual environment, as a team's first `make install` or a CI agent has.
+    venv = tmp_path / "venv"
+    run([sys.executable, "-m", "venv", venv], tmp_path)
+    python = venv / "bin" / "python"
+    completed = run_make(default_project, "install", PYTHON=python)
+    uv_pin = next(line for line in (default_project / "requirements.txt").read_text().splitlines()
+                  if line.startswith("uv=="))
+    assert run([python, "-m", "uv", "--version"], tmp_path).stdout.split()[1] == uv_pin[4:]
+    assert "Installed" in completed.stderr, "uv, not the pip fallback, installed requirements.txt"
+    run([python, "-c", "import lightgbm, azureml.core, azureml_inference_server_http"], tmp_path)

@@ -60,10 +60,9 @@ def test_each_shared_name_is_written_once_in_the_package(default_project, defaul
                if not path.name.startswith("test_") and path.name != "conftest.py"}
     holders = {fact: sorted(name for name, text in sources.items() if f'"{fact}"' in text)
                for fact in (default_context["__model_name"], "parameters.json", "metrics.json")}
-    assert holders == {default_context["__model_name"]: ["scoring/score.py",
-                                                          "training/settings.py"],
-                       "parameters.json": ["training/settings.py"],
-                       "metrics.json": ["training/settings.py"]}
+    settings = "training/settings.py"
+    assert holders == {default_context["__model_name"]: ["scoring/score.py", settings],
+                       "parameters.json": [settings], "metrics.json": [settings]}
 
 
 def test_inference_config_points_at_real_files(default_project, default_context):

@@ -259,7 +259,7 @@ def test_variables_template_and_env_example_render_the_one_table(bakes):
             project / f".pipelines/{answers['project_name']}-variables-template.yml")["variables"]}
         table = answers["__pipeline_variables"]
         assert {name: entries[name] for name in table} == table
-        assert set(entries) - set(table) == {"PYTHON_VERSION", "PIP_CACHE_DIR"}, "agents only"
+        assert set(entries) - set(table) == {"PYTHON_VERSION", "UV_CACHE_DIR", "PIP_CACHE_DIR"}
         assert table["RUN_EVALUATION"] == str(answers["run_evaluation"]).lower()
         # .env.example: what a pipeline step sees, the variable group and the same table.
         env_example = dotenv_values(project / ".env.example")
@@ -281,8 +281,12 @@ def test_agents_code_quality_and_training_trigger(bakes):
     assert not problems, problems
     pipelines = project / ".pipelines"
     setup = load(pipelines / "python-setup-template.yml")["steps"]
-    assert [step.get("task") for step in setup[:2]] == ["UsePythonVersion@0", "Cache@2"]
-    assert "requirements.txt" in setup[2]["script"]
+    assert [step.get("task") for step in setup] == [
+        "UsePythonVersion@0", "Cache@2", "Cache@2", None]
+    cached = {step["inputs"]["path"] for step in setup[1:3]}
+    assert cached == {"$(UV_CACHE_DIR)", "$(PIP_CACHE_DIR)"}
+    # The agents install as `make install` does, with the one Makefile recipe.
+    assert setup[3]["script"] == "make install"
     quality = load(pipelines / "code-quality-template.yml")["steps"]
     make_ci = [step["script"] for step in quality if "script" in step]
     assert make_ci == ["make ci"]
