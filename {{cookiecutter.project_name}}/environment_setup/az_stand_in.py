@@ -48,6 +48,13 @@ def by_id(kind, identifier):
     return next(item for item in state[kind] if str(item["id"]) == identifier)
 
 
+def answer_authorized(kind, identifier, flag):
+    """Open (or close) an object to all pipelines, as the update commands do."""
+    item = by_id(kind, identifier)
+    item["authorized"] = flag == "true"
+    answer(item)
+
+
 if command == "extension show":
     if option["name"] not in state["extensions"]:
         fail(f"The extension {option['name']} is not installed.")
@@ -72,9 +79,7 @@ if command == "pipelines variable-group create":
     state["variable_groups"].append(group)
     answer(group)
 if command == "pipelines variable-group update":
-    group = by_id("variable_groups", option["id"])
-    group["authorized"] = option["authorize"] == "true"
-    answer(group)
+    answer_authorized("variable_groups", option["id"], option["authorize"])
 if command.startswith("pipelines variable-group variable "):
     variables = by_id("variable_groups", option["group-id"])["variables"]
     if (option["name"] in variables) == command.endswith("create"):
@@ -93,9 +98,7 @@ if command == "devops service-endpoint azurerm create":
     state["service_connections"].append(connection)
     answer(connection)
 if command == "devops service-endpoint update":
-    connection = by_id("service_connections", option["id"])
-    connection["authorized"] = option["enable-for-all"] == "true"
-    answer(connection)
+    answer_authorized("service_connections", option["id"], option["enable-for-all"])
 if command == "pipelines list":
     answer(named("pipelines", option["name"]))
 if command == "pipelines create":
