@@ -1,7 +1,9 @@
 """Validate every answer, and every Azure name derived from the answers, before anything is written.
 
 All problems are reported at once, one line each, as ``<key>='<value>': <what is wrong>; allowed:
-<form>``; then the hook exits 1 and cookiecutter removes the folder it created.
+<form>`` (a value computed from other answers says ``<key> (from <answer>)``), then one line saying
+nothing was written and which answers to change; the hook exits 1 and cookiecutter removes the
+folder it created. ``find_problems(answers, template)`` is the whole check, for other callers too.
 
 This file is valid Python before cookiecutter renders it: the answers arrive as JSON inside raw
 string literals (cookiecutter's ``jsonify`` filter escapes quotes, backslashes and braces), so the
