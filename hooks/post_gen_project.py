@@ -24,6 +24,8 @@ ARM_PATHS = (
 TERRAFORM_PATHS = (
     "environment_setup/tf-templates",
     "environment_setup/iac-create-environment-pipeline-tf.yml",
+    "environment_setup/install_terraform.sh",
+    "environment_setup/terraform_deploy.sh",
 )
 AKS_PATHS = ("{project}/scoring/deployment_config_aks.yml",)
 WEBAPP_PATHS = (
@@ -149,6 +151,10 @@ EXPECTED_VALUES = (
     (TERRAFORM_VARIABLES, ("BASE_NAME",), "base_name", "terraform"),
     (TERRAFORM_VARIABLES, ("WORKSPACE_NAME",), "workspace_name", "terraform"),
     (TERRAFORM_VARIABLES, ("RESOURCE_GROUP",), "resource_group", "terraform"),
+    ("environment_setup/iac-remove-environment-pipeline.yml", ("variables", "KEY_VAULT", "value"),
+     "__key_vault", None),
+    ("environment_setup/iac-create-environment-pipeline-tf.yml",
+     ("variables", "TERRAFORM_SHA256", "value"), "__terraform_sha256", "terraform"),
 )
 
 

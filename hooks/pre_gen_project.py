@@ -117,6 +117,14 @@ NAME_RULES = {
         "4 to 63 letters, digits and hyphens, starting and ending with a letter or digit",
         "a-zA-Z0-9-",
     ),
+    "__aks_cluster_name": NameRule(
+        r"[a-zA-Z0-9][\w-]*[a-zA-Z0-9]", 1, 63,
+        "1 to 63 letters, digits, underscores and hyphens, starting and ending with a letter or "
+        "digit", r"\w-",
+    ),
+    "__app_service_plan": NameRule(
+        r"[a-zA-Z0-9][a-zA-Z0-9-]*", 1, 60, "1 to 60 letters, digits and hyphens", "a-zA-Z0-9-",
+    ),
 }
 
 # Names that only travel inside Azure DevOps YAML and scripts: any text that cannot break them.
@@ -131,6 +139,8 @@ DERIVED_FROM = {
     "__key_vault": "base_name",
     "__app_insights": "base_name",
     "__log_analytics": "base_name",
+    "__aks_cluster_name": "base_name",
+    "__app_service_plan": "base_name",
 }
 # How a default computed from other answers names them.
 REFERENCE = re.compile(r"cookiecutter\.(\w+)")

@@ -287,6 +287,8 @@ def test_next_steps_use_the_teams_names(default_context):
     assert "team 7" in steps and "BASE_NAME=eyteam7" in steps
     assert default_context["variable_group_name"] in steps
     assert "Model-Train-Register-CI" in steps
+    # By default the set-up script prints the service connections' steps; it does not create them.
+    assert "the service connections and the pipelines" not in steps
 
 
 def test_next_steps_say_what_the_setup_script_does_by_default(default_context):
@@ -296,7 +298,9 @@ def test_next_steps_say_what_the_setup_script_does_by_default(default_context):
     assert ("creates or updates the variable group devopsforai-aml-vg (7 variables, open to all "
             "pipelines) and creates the pipelines IaC-Create-Environment, Model-Train-Register-CI "
             "and Model-Deploy-CD from their YAML, without running them") in steps
-    assert "azure-resource-connection only with --service-principal-id" in steps
+    assert ("creates the connection azure-resource-connection only with --service-principal-id "
+            "<appId>, else prints the portal steps, as it always does for "
+            "aml-workspace-connection") in steps
     # No organization was answered: the script's own sources of one are named instead.
     assert "in your organization (--organization, or 'az devops configure --defaults')" in steps
 

@@ -11,6 +11,12 @@ from conftest import (TEMPLATE_DIR, bake_once, default_answers, load_hook, matri
 from test_pipelines import pipeline_files
 
 pre_gen = load_hook("pre_gen_project")
+# Derived names of resources that exist only for one answer's value.
+OPTIONAL_RESOURCES = {
+    "__tf_state_storage_account": ("iac_tool", "terraform"),
+    "__aks_cluster_name": ("deploy_aks", True),
+    "__app_service_plan": ("deploy_webapp", True),
+}
 
 
 def readme(project):
@@ -34,11 +40,11 @@ def test_every_pipeline_file_and_azure_resource_is_named(overrides):
     text = readme(project)
     files = [path.relative_to(project).as_posix() for path in pipeline_files(project)]
     assert [file for file in files if f"`{file}`" not in text] == []
-    # Every derived Azure name the hook checks, the Terraform state account only with Terraform.
-    names = [key for key in pre_gen.DERIVED_FROM
-             if key != "__tf_state_storage_account" or answers["iac_tool"] == "terraform"]
+    # Every derived Azure name the hook checks, of the resources these answers create.
+    created = {key: answers[answer] == value for key, (answer, value) in OPTIONAL_RESOURCES.items()}
+    names = [key for key in pre_gen.DERIVED_FROM if created.get(key, True)]
     assert [key for key in names if f"`{answers[key]}`" not in text] == []
-    assert ("statestor" in text) == (answers["iac_tool"] == "terraform")
+    assert [key for key, made in created.items() if not made and answers[key] in text] == []
 
 
 def test_the_differences_from_the_workshop_text_are_explained(default_project):
