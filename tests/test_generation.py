@@ -63,17 +63,23 @@ SPECIAL_VALUES = (
 )
 
 
-def scalar_leaves(node):
-    """Every scalar in a parsed YAML or JSON document that is not text, as (type, value)."""
+def scalars(node):
+    """Every scalar in a parsed YAML or JSON document, mapping keys included."""
     if isinstance(node, dict):
         for key, value in node.items():
-            yield from scalar_leaves(key)
-            yield from scalar_leaves(value)
+            yield from scalars(key)
+            yield from scalars(value)
     elif isinstance(node, list):
         for item in node:
-            yield from scalar_leaves(item)
-    elif not isinstance(node, str):
-        yield type(node).__name__, repr(node)
+            yield from scalars(item)
+    else:
+        yield node
+
+
+def non_text(document):
+    """(type, value) of every scalar of ``document`` that is not text."""
+    return [(type(value).__name__, repr(value)) for value in scalars(document)
+            if not isinstance(value, str)]
 
 
 def typed_scalars(project):
@@ -81,9 +87,9 @@ def typed_scalars(project):
     counts = collections.Counter()
     for path in text_files(project):
         if path.suffix in (".yml", ".yaml"):
-            counts.update(scalar_leaves(yaml.safe_load(path.read_text(encoding="utf-8"))))
+            counts.update(non_text(yaml.safe_load(path.read_text(encoding="utf-8"))))
         elif path.suffix == ".json":
-            counts.update(scalar_leaves(json.loads(path.read_text(encoding="utf-8"))))
+            counts.update(non_text(json.loads(path.read_text(encoding="utf-8"))))
     return counts
 
 

@@ -20,6 +20,7 @@ from dotenv import dotenv_values
 
 from azure_devops import structural_bakes, structural_combinations, variable_group
 from conftest import bake_once, matrix_id, rendered_answers
+from test_generation import scalars
 from pipeline_templates import declared_defaults, expand, is_pipeline, pipeline_files
 
 CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
@@ -71,15 +72,7 @@ def walk(node):
 
 def strings(node):
     """Every text inside a parsed YAML document (scripts, inputs, names)."""
-    if isinstance(node, str):
-        yield node
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            yield from strings(key)
-            yield from strings(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from strings(item)
+    return (value for value in scalars(node) if isinstance(value, str))
 
 
 def patched_schema():
