@@ -6,15 +6,12 @@ better). When the new model is not better and ``--allow_run_cancel`` is true, th
 cancelled, so the register step does not run.
 """
 import argparse
-import json
 import sys
-from pathlib import Path
 
 from azureml.core import Run
 from azureml.core.model import Model
 
-PARAMETERS_FILE = Path(__file__).resolve().parents[1] / "parameters.json"
-MODEL_FILE_NAME = "{{ cookiecutter.__model_name }}"
+from training.settings import MODEL_FILE_NAME, load_parameters
 
 
 def is_new_model_better(new_value, production_value, higher_is_better=True):
@@ -53,7 +50,9 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description="Azure ML step: compare with production.")
     parser.add_argument("--model_name", default=MODEL_FILE_NAME,
                         help="registered model name (default %(default)s)")
-    parser.add_argument("--allow_run_cancel", default="true", choices=["true", "false"],
+    parser.add_argument("--allow_run_cancel",
+                        default="{{ cookiecutter.__pipeline_variables.ALLOW_RUN_CANCEL }}",
+                        choices=["true", "false"],
                         type=str.lower,
                         help="cancel the pipeline run when the new model is not better")
     return parser.parse_args(argv)
@@ -68,7 +67,7 @@ def production_model(workspace, model_name, experiment_name):
 
 def main(argv=None):
     args = parse_args(argv)
-    settings = json.loads(PARAMETERS_FILE.read_text(encoding="utf-8"))["evaluation"]
+    settings = load_parameters()["evaluation"]
     metric, higher_is_better = settings["metric"], settings["higher_is_better"]
     run = Run.get_context()
     parent = run.parent

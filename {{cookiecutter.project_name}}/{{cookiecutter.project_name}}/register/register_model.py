@@ -15,9 +15,8 @@ from pathlib import Path
 from azureml.core import Dataset, Run
 from azureml.core.model import Model
 
-PARAMETERS_FILE = Path(__file__).resolve().parents[1] / "parameters.json"
-MODEL_FILE_NAME = "{{ cookiecutter.__model_name }}"
-METRICS_FILE_NAME = "metrics.json"
+from training.settings import METRICS_FILE_NAME, MODEL_FILE_NAME, load_parameters
+
 PROJECT_NAME = "{{ cookiecutter.project_name }}"
 BUILD_TAGS = ("BuildId", "BuildUri")
 
@@ -63,7 +62,7 @@ def main(argv=None):
     if not model_path.is_file():
         sys.exit(f"error: no model file {model_path}: the training step saves it there "
                  "under --model_name")
-    metric_names = json.loads(PARAMETERS_FILE.read_text(encoding="utf-8"))["registration"]["tags"]
+    metric_names = load_parameters()["registration"]["tags"]
     run = Run.get_context()
     parent = run.parent
     workspace = run.experiment.workspace
