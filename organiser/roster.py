@@ -101,10 +101,11 @@ def check_row(template, cells):
     if problems:
         return None, problems
     try:
-        answers = template.render(cells)
+        answers, written = template.render(cells)
     except Exception as error:  # a template whose defaults do not render for these cells
         return None, [f"its answers do not render: {error}"]
-    return answers, template.hook("pre_gen_project").find_problems(answers)
+    # With cookiecutter.json as written, the hook blames what the roster says, not a default.
+    return answers, template.hook("pre_gen_project").find_problems(answers, written)
 
 
 def causes(keys, team, template):

@@ -56,11 +56,14 @@ class Template:
         return problems
 
     def render(self, cells):
-        """The answers of a ``--no-input`` run with ``cells`` given, derived names rendered:
-        what the pre-generation hook sees."""
+        """What the pre-generation hook sees in a ``--no-input`` run with ``cells`` given:
+        ``(answers, written)``, the answers with derived names rendered, and cookiecutter.json's
+        public answers as written with the cells in place of their defaults."""
         context = generate_context(context_file=self.directory / "cookiecutter.json",
                                    extra_context=cells)
-        return dict(prompt_for_config(context, no_input=True))
+        written = {key: value for key, value in context["cookiecutter"].items()
+                   if not key.startswith("_")}
+        return dict(prompt_for_config(context, no_input=True)), written
 
     def references(self, key):
         """The answers the declared default of ``key`` is built from."""

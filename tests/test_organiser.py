@@ -193,8 +193,16 @@ def test_rows_are_checked_by_the_pre_generation_hook_itself(tmp_path, capsys, ke
     roster = write_roster(tmp_path, f"team_number,{key}\n5,{value}\n")
     assert organiser([str(roster), "--output-dir", str(tmp_path / "teams")]) == 1
     [error, _] = capsys.readouterr().err.splitlines()
-    answers = open_template(str(TEMPLATE_DIR)).render({"team_number": "5", key: value})
-    assert error == "ERROR: roster.csv:2: team 5: " + " ".join(pre_gen.find_problems(answers))
+    answers, written = open_template(str(TEMPLATE_DIR)).render({"team_number": "5", key: value})
+    [problem] = pre_gen.find_problems(answers, written)
+    assert error == "ERROR: roster.csv:2: team 5: " + problem
+
+
+def test_a_row_is_blamed_for_what_it_says_not_for_defaults_built_from_it(tmp_path, capsys):
+    roster = write_roster(tmp_path, "team_number\nseven\n")
+    assert organiser([str(roster), "--output-dir", str(tmp_path / "teams")]) == 1
+    [error, _] = capsys.readouterr().err.splitlines()
+    assert error.startswith("ERROR: roster.csv:2: team seven: team_number='seven': ")
 
 
 def test_names_built_from_base_name_must_be_unique_without_naming_them(tmp_path, capsys):
