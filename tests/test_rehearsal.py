@@ -3,8 +3,9 @@
 For each combination of answers that changes which steps exist, every pipeline of the generated
 repository is read as Azure DevOps compiles it (``pipeline_templates``), and each job's steps are
 replayed in order:
-- the interpreter is a venv with exactly the generated ``requirements.txt`` (built once per
-  distinct file per session; pip's cache makes the build fast after the first);
+- the interpreter is a venv with exactly the generated ``requirements.txt``, installed by the
+  repository's ``make install`` as the agents' Python set-up does (once per distinct file per
+  session);
 - the environment is the job's variables as Azure Pipelines exports them (variables template,
   the variable group of ``azure-devops.json``, stage and job variables, the predefined variables
   the steps use, and the output variables earlier steps printed), and nothing else: no ``.env``,
@@ -107,9 +108,8 @@ class Rehearsal:
             base_python = getattr(sys, "_base_executable", sys.executable)
             subprocess.run([base_python, "-m", "venv", str(venv)], check=True, timeout=300)
             installed = subprocess.run(
-                [str(venv / "bin/python"), "-m", "pip", "install", "--quiet",
-                 "--disable-pip-version-check", "-r", str(requirements)],
-                capture_output=True, text=True, timeout=1200)
+                ["make", "--no-print-directory", "install", f"PYTHON={venv}/bin/python"],
+                cwd=requirements.parent, capture_output=True, text=True, timeout=1200)
             assert installed.returncode == 0, installed.stderr[-3000:]
             self.venvs[digest] = venv
         return digest, self.venvs[digest]
