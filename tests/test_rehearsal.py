@@ -293,6 +293,7 @@ def test_readme_commands_get_as_far_as_azure(rehearsal, tmp_path):
     problems = []
     for command in commands:
         for csv in re.findall(r"--file (\S+\.csv)", command):
+            (project / csv).parent.mkdir(parents=True, exist_ok=True)
             (project / csv).write_text("id,target,ps_ind_01\n1,0,2\n", encoding="utf-8")
         code, output = rehearsal.run((digest, "readme", command), command, venv, {}, project)
         problem = verdict(code, output)
