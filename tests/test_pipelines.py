@@ -21,7 +21,7 @@ from dotenv import dotenv_values
 from azure_devops import structural_bakes, structural_combinations, variable_group
 from conftest import bake_once, matrix_id, rendered_answers
 from test_generation import scalars
-from pipeline_templates import declared_defaults, expand, is_pipeline, pipeline_files
+from pipeline_templates import MACRO, declared_defaults, expand, is_pipeline, pipeline_files
 
 CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
 AML_RUN_PIPELINE_TASK = (
@@ -46,7 +46,6 @@ SCHEMA_EXCEPTIONS = {
 # Agents the pipelines may use; mcr.microsoft.com/mlops/python:latest broke teams (issue #329).
 HOSTED_IMAGES = {"ubuntu-latest", "ubuntu-24.04"}
 PREDEFINED_PREFIXES = ("Build.", "System.", "Pipeline.", "Agent.", "resources.pipeline.")
-MACRO = re.compile(r"\$\(([A-Za-z_][\w.\-]*)\)")
 SET_VARIABLE = re.compile(r"variable=(\w+)|set_variable\(\"(\w+)\"")
 
 

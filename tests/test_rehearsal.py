@@ -31,7 +31,7 @@ import pytest
 
 from azure_devops import structural_combinations
 from conftest import bake_once, matrix_id, rendered_answers, writable_copy
-from pipeline_templates import is_pipeline, jobs, load, pipeline_files, step_script
+from pipeline_templates import MACRO, is_pipeline, jobs, load, pipeline_files, step_script
 
 pytestmark = pytest.mark.slow
 
@@ -42,7 +42,6 @@ if [ "$1 $2" = "account show" ]; then echo {SUBSCRIPTION_ID}; exit 0; fi
 echo "ERROR: Please run 'az login' to setup account." >&2
 exit 1
 """
-MACRO = re.compile(r"\$\(([A-Za-z_][\w.\-]*)\)")
 RUNTIME_OUTPUT = re.compile(
     r"\$\[\s*(?:stage)?[dD]ependencies\..*outputs\['(?:\w+\.)*(\w+\.\w+)'\]\s*\]")
 SET_VARIABLE = re.compile(r"##vso\[task\.setvariable variable=(\w+)(;isOutput=true)?\](.*)")
