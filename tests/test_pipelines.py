@@ -288,7 +288,7 @@ def test_variables_template_and_env_example_render_the_one_table(bakes):
         assert table["RUN_EVALUATION"] == str(answers["run_evaluation"]).lower()
         # .env.example: what a pipeline step sees, the variable group and the same table.
         env_example = dotenv_values(project / ".env.example")
-        assert env_example == {"SUBSCRIPTION_ID": "", "TENANT_ID": "", "BUILD_BUILDID": "local",
+        assert env_example == {"SUBSCRIPTION_ID": "", "BUILD_BUILDID": "local",
                                "BUILD_URI": "", **variable_group(answers), **table}
 
 

@@ -286,7 +286,7 @@ def test_readme_commands_get_as_far_as_azure(rehearsal, tmp_path):
     readme = (project / "README.md").read_text(encoding="utf-8")
     commands = re.findall(r"^    (python -m ml_service\.\S+.*)$", readme, re.MULTILINE)
     assert commands, "the README shows how to run ml_service"
-    dotenv = re.sub(r"^(SUBSCRIPTION_ID|TENANT_ID)=$", rf"\1={SUBSCRIPTION_ID}",
+    dotenv = re.sub(r"^SUBSCRIPTION_ID=$", f"SUBSCRIPTION_ID={SUBSCRIPTION_ID}",
                     (project / ".env.example").read_text(encoding="utf-8"), flags=re.MULTILINE)
     (project / ".env").write_text(dotenv, encoding="utf-8")
     problems = []
