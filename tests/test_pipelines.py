@@ -21,7 +21,8 @@ from dotenv import dotenv_values
 from azure_devops import structural_bakes, structural_combinations, variable_group
 from conftest import bake_once, matrix_id, rendered_answers
 from test_generation import scalars
-from pipeline_templates import MACRO, declared_defaults, expand, is_pipeline, pipeline_files
+from pipeline_templates import (MACRO, declared_defaults, expand, is_pipeline, load,
+                                pipeline_files)
 
 CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
 AML_RUN_PIPELINE_TASK = (
@@ -52,10 +53,6 @@ SET_VARIABLE = re.compile(r"variable=(\w+)|set_variable\(\"(\w+)\"")
 def set_variable_names(text):
     """Variables that a logging command (or ml_service's set_variable) sets in ``text``."""
     return {name for match in SET_VARIABLE.finditer(text) for name in match.groups() if name}
-
-
-def load(path):
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def walk(node):
