@@ -201,8 +201,8 @@ def next_steps(answers):
         "--service-principal-id <appId>, else prints the portal steps,",
         f"     as it always does for {answers['workspace_svc_connection']}.",
         f"  3. Run {iac_pipeline} (environment_setup/iac-create-environment-pipeline-{iac}.yml), "
-        "register your data,",
-        f"     then run {ci_pipeline} (.pipelines/{project}-ci.yml).",
+        f"create {answers['workspace_svc_connection']},",
+        f"     register your data, then run {ci_pipeline} (.pipelines/{project}-ci.yml).",
     ])
 
 
