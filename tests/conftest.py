@@ -56,10 +56,14 @@ def option_values():
 
 
 def crossed_combinations():
-    """Every combination of the small options (booleans, short choice lists), which interact."""
+    """Every combination of the small options (booleans, short choice lists), which interact,
+    that the pre-generation hook accepts (it refuses a few pairs, each with a reason)."""
     crossed = {key: vals for key, vals in option_values().items()
                if len(vals) <= MAX_CROSSED_VALUES}
-    return [dict(zip(crossed, combo)) for combo in itertools.product(*crossed.values())]
+    refusals = load_hook("pre_gen_project").combination_problems
+    combinations = [dict(zip(crossed, combo)) for combo in itertools.product(*crossed.values())]
+    return [combination for combination in combinations
+            if not refusals({**default_answers(), **combination})]
 
 
 def option_matrix():
