@@ -135,6 +135,7 @@ def test_names_agree_across_files_and_with_the_pipelines():
     assert pipeline["inputs"]["training_data"]["path"] == (
         f"azureml:{variables['DATASET_NAME']}@latest")
     assert pipeline["inputs"]["model_name"] == variables["MODEL_NAME"]
+    assert pipeline["inputs"]["run_evaluation"] == variables["RUN_EVALUATION"]
     assert pipeline["experiment_name"] == variables["EXPERIMENT_NAME"]
 
 
