@@ -23,6 +23,8 @@ V2 = {"azureml_sdk": "v2"}
 # Built once per requirements.txt content and kept between sessions (git-ignored).
 VENV_CACHE = TEMPLATE_DIR / ".cache" / "venvs"
 NO_BYTECODE = {"PYTHONDONTWRITEBYTECODE": "1"}
+# The v2 venv sees only its own packages, whatever this session's PYTHONPATH holds.
+OWN_PACKAGES_ONLY = {"PYTHONPATH": ""}
 SHELLCHECK = Path(sys.executable).with_name("shellcheck")
 
 
@@ -73,7 +75,7 @@ def requirements_venv(requirements):
         shutil.rmtree(venv, ignore_errors=True)
         run([sys.executable, "-m", "venv", venv], TEMPLATE_DIR)
         run([python, "-m", "pip", "install", "--quiet", "-r", requirements], TEMPLATE_DIR,
-            timeout=1200)
+            timeout=1200, env=OWN_PACKAGES_ONLY)
         complete.write_text(requirements.read_text(encoding="utf-8"), encoding="utf-8")
     return python
 
@@ -85,15 +87,17 @@ def v2_python(v2_project):
 
 @pytest.mark.slow
 def test_the_v2_venv_has_no_azureml_core_and_is_consistent(v2_python, v2_project):
-    run([v2_python, "-m", "pip", "check"], v2_project)
-    completed = run([v2_python, "-c", "import azureml.core"], v2_project, check=False)
+    run([v2_python, "-m", "pip", "check"], v2_project, env=OWN_PACKAGES_ONLY)
+    completed = run([v2_python, "-c", "import azureml.core"], v2_project, check=False,
+                    env=OWN_PACKAGES_ONLY)
     assert "No module named 'azureml.core'" in completed.stderr
 
 
 @pytest.mark.slow
 def test_the_v2_repository_passes_its_own_ci_in_its_own_venv(v2_python, v2_project, tmp_path):
     project = writable_copy(v2_project, tmp_path)
-    completed = run_make(project, "ci", python=v2_python, env={"HOME": str(tmp_path)})
+    completed = run_make(project, "ci", python=v2_python,
+                         env={"HOME": str(tmp_path), **OWN_PACKAGES_ONLY})
     summary = completed.stdout.strip().splitlines()[-1]
     assert re.fullmatch(r"=+ \d+ passed in .* =+", summary), summary
     for report in ("lint-testresults.xml", "unit-testresults.xml", "coverage.xml"):
@@ -103,11 +107,13 @@ def test_the_v2_repository_passes_its_own_ci_in_its_own_venv(v2_python, v2_proje
 @pytest.mark.slow
 def test_the_v2_local_loop_trains_serves_and_smoke_tests(v2_python, v2_project, tmp_path):
     project = writable_copy(v2_project, tmp_path / "loop")
-    run_make(project, "train", python=v2_python)
+    run_make(project, "train", python=v2_python, env=OWN_PACKAGES_ONLY)
     port = free_loopback_port()
     command = make_command(project, "serve", python=v2_python, PORT=port)
-    with LocalServer(command, project, tmp_path, tmp_path / "server.log", env=SINGLE_THREAD):
-        completed = run_make(project, "smoke", python=v2_python, PORT=port)
+    with LocalServer(command, project, tmp_path, tmp_path / "server.log",
+                     env={**SINGLE_THREAD, **OWN_PACKAGES_ONLY}):
+        completed = run_make(project, "smoke", python=v2_python, PORT=port,
+                             env=OWN_PACKAGES_ONLY)
     assert "Smoke test passed" in completed.stdout
 
 
@@ -137,7 +143,7 @@ def test_each_job_starts_as_azure_ml_starts_it_and_stops_at_its_first_call_to_az
     code = v2_project / v2_project.name
     synthetic = tmp_path / "synthetic.csv"
     run([v2_python, "-m", f"{v2_project.name}.training.synthetic_data", "--output", synthetic],
-        v2_project, env=NO_BYTECODE)
+        v2_project, env={**NO_BYTECODE, **OWN_PACKAGES_ONLY})
     job_env = {"PATH": str(Path(v2_python).parent) + os.pathsep + os.environ["PATH"],
                "HOME": str(tmp_path), "MLFLOW_TRACKING_URI": (tmp_path / "mlruns").as_uri(),
                "MLFLOW_ALLOW_FILE_STORE": "true", "AZUREML_ARM_SUBSCRIPTION":
