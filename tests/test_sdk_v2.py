@@ -1,7 +1,11 @@
-"""azureml_sdk=v2 beyond its files: the Azure ML YAML checked by azure-ai-ml, the scripts by
-shellcheck, and, in the slow tier, the v2 repository in a venv of exactly its own requirements
-(no azureml-core): its CI, its local loop, and each Azure ML job's command started as the job
-starts it, with no network, getting as far as its first call to Azure.
+"""azureml_sdk=v2 beyond its files: the scripts checked by shellcheck, and, in the slow tier, the
+v2 repository in a venv of exactly its own requirements (no azureml-core): its CI, which checks
+its Azure ML YAML with azure-ai-ml offline, its local loop, and each Azure ML job's command
+started as the job starts it, with no network, getting as far as its first call to Azure.
+
+azure-ai-ml is kept out of the template's own venv: its resolver does accept it beside the v1
+pins (26 packages added, none changed), but importing it costs the fast tier seconds per run,
+and the v2 repository's own venv is what its CI has anyway.
 """
 import hashlib
 import json
@@ -15,8 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import (SINGLE_THREAD, TEMPLATE_DIR, bake_once, run, run_make, run_python,
-                      writable_copy)
+from conftest import SINGLE_THREAD, TEMPLATE_DIR, bake_once, run, run_make, writable_copy
 from local_server import LocalServer, free_loopback_port, make_command
 
 V2 = {"azureml_sdk": "v2"}
@@ -31,24 +34,6 @@ SHELLCHECK = Path(sys.executable).with_name("shellcheck")
 @pytest.fixture(scope="module")
 def v2_project():
     return bake_once(**V2)
-
-
-def test_the_azure_ml_yaml_passes_the_sdks_offline_checks(v2_project):
-    """The generated repository's own checks (load, validate, jobs.validate, bindings, golden),
-    run here with the template's pinned azure-ai-ml. Other answers change only the values the
-    same checks compare with the pipelines' variables."""
-    pytest.importorskip("azure.ai.ml", reason="azure-ai-ml comes with requirements-dev.txt")
-    completed = run_python(["-m", "pytest", "-q", "-p", "no:cacheprovider",
-                            "ml_service/tests/test_azureml_yaml.py"], v2_project,
-                           env=NO_BYTECODE)
-    assert re.search(r"\b2\d passed\b", completed.stdout), completed.stdout
-
-
-def test_the_template_checks_with_the_azure_ai_ml_the_repository_pins(v2_project):
-    pinned = re.search(r"^azure-ai-ml==(\S+)$", (v2_project / "requirements.txt").read_text(
-        encoding="utf-8"), re.MULTILINE).group(1)
-    assert f"azure-ai-ml=={pinned}" in (TEMPLATE_DIR / "requirements-dev.txt").read_text(
-        encoding="utf-8")
 
 
 def test_every_azure_ml_script_passes_shellcheck(v2_project):
@@ -102,6 +87,10 @@ def test_the_v2_repository_passes_its_own_ci_in_its_own_venv(v2_python, v2_proje
     assert re.fullmatch(r"=+ \d+ passed in .* =+", summary), summary
     for report in ("lint-testresults.xml", "unit-testresults.xml", "coverage.xml"):
         assert (project / report).read_text(encoding="utf-8").startswith("<?xml")
+    # Among them, the offline proof of the Azure ML YAML, run by azure-ai-ml itself.
+    results = (project / "unit-testresults.xml").read_text(encoding="utf-8")
+    assert len(re.findall(r'<testcase classname="ml_service\.tests\.test_azureml_yaml"',
+                          results)) >= 20
 
 
 @pytest.mark.slow
