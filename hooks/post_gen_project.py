@@ -24,6 +24,8 @@ ARM_PATHS = (
 TERRAFORM_PATHS = (
     "environment_setup/tf-templates",
     "environment_setup/iac-create-environment-pipeline-tf.yml",
+    "environment_setup/install_terraform.sh",
+    "environment_setup/terraform_deploy.sh",
 )
 AKS_PATHS = ("{project}/scoring/deployment_config_aks.yml",)
 WEBAPP_PATHS = (
@@ -32,6 +34,8 @@ WEBAPP_PATHS = (
 )
 # The thin Azure layer of each SDK; the model package itself is the same for both.
 SDK_V1_PATHS = (
+    ".pipelines/aml-step-template.yml",
+    ".pipelines/deploy-stage-template.yml",
     ".pipelines/{project}-get-model-id-artifact-template.yml",
     ".pipelines/{project}-publish-model-artifact-template.yml",
     "{project}/training/train_aml.py",
@@ -201,6 +205,10 @@ EXPECTED_VALUES = (
     (ARM_TEMPLATE, ("parameters", "workspace", "defaultValue"), "workspace_name", "arm"),
     (TERRAFORM_VARIABLES, ("BASE_NAME",), "base_name", "terraform"),
     (TERRAFORM_VARIABLES, ("WORKSPACE_NAME",), "workspace_name", "terraform"),
+    ("environment_setup/iac-remove-environment-pipeline.yml", ("variables", "KEY_VAULT", "value"),
+     "__key_vault", None),
+    ("environment_setup/iac-create-environment-pipeline-tf.yml",
+     ("variables", "TERRAFORM_SHA256", "value"), "__terraform_sha256", "terraform"),
 )
 
 
@@ -234,8 +242,8 @@ def next_steps(answers):
         "template' and push it to GitHub as " + answers["repo_name"] + ".",
         f"  2. Set up Azure DevOps ({answers['devops_project']}): "
         "python environment_setup/azure_devops_setup.py --dry-run shows every step, without",
-        f"     --dry-run it creates the variable group {answers['variable_group_name']}, the "
-        "service connections and the pipelines (README.md walks through the same by hand).",
+        f"     --dry-run it creates the variable group {answers['variable_group_name']} and the "
+        "pipelines, and prints the service connections' portal steps (README.md has them all).",
         f"  3. Run the pipeline {answers['__iac_pipeline_name']} "
         f"(environment_setup/iac-create-environment-pipeline-{iac}.yml), register your data,",
         f"     then run {answers['__ci_pipeline_name']} (.pipelines/{project}-ci.yml).",
