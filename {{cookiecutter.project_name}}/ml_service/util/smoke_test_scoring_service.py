@@ -9,8 +9,9 @@ workshop's sample. Slow starts (connection refused, timeouts, 5xx, 429) are retr
 number of times; a wrong answer, or a host name that does not resolve, fails at once.
 {%- if cookiecutter.azureml_sdk == "v1" %} ACI and AKS
 services take their key from the SDK and send it.
-{%- endif %} A URL that needs a key (an Azure ML online endpoint) gets it from the ``SCORING_KEY``
-environment variable, never from the command line.
+{%- endif %}
+A URL that needs a key (an Azure ML online endpoint) gets it from the ``SCORING_KEY`` environment
+variable, never from the command line.
 """
 import argparse
 import json
