@@ -230,6 +230,11 @@ def expectation_problems(root, answers):
     return problems
 
 
+# How a team registers its training data, per SDK (README.md, step 5, has the whole command).
+REGISTER_DATA = {"v1": "python -m ml_service.util.register_dataset --file <csv>",
+                 "v2": "az ml data create --file ml_service/azureml/data.yml"}
+
+
 def next_steps(answers):
     """What the team does after generating, with its own names."""
     project = answers["project_name"]
@@ -245,8 +250,9 @@ def next_steps(answers):
         f"     --dry-run it creates the variable group {answers['variable_group_name']} and the "
         "pipelines, and prints the service connections' portal steps (README.md has them all).",
         f"  3. Run the pipeline {answers['__iac_pipeline_name']} "
-        f"(environment_setup/iac-create-environment-pipeline-{iac}.yml), register your data,",
-        f"     then run {answers['__ci_pipeline_name']} (.pipelines/{project}-ci.yml).",
+        f"(environment_setup/iac-create-environment-pipeline-{iac}.yml), register your data",
+        f"     ({REGISTER_DATA[answers['azureml_sdk']]}), then run "
+        f"{answers['__ci_pipeline_name']} (.pipelines/{project}-ci.yml).",
         "  Locally: make install && make test (README.md has the rest).",
     ])
 
