@@ -17,8 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import (SINGLE_THREAD, bake_once, requirements_venv, run, run_make,
-                      writable_copy)
+from conftest import SINGLE_THREAD, bake_once, requirements_venv, run, run_make, writable_copy
 from local_server import LocalServer, free_loopback_port, make_command
 
 V2 = {"azureml_sdk": "v2"}
