@@ -1,6 +1,7 @@
 """The exact files a team gets: the default repository file by file, and what each answer adds."""
 import pytest
 
+from azure_devops import sdk_v2_bake
 from conftest import (TEMPLATE_DIR, bake_once, crossed_combinations, default_answers, load_hook,
                       matrix_id)
 from test_generation import generated_files
@@ -136,7 +137,7 @@ def test_each_answer_adds_exactly_its_own_files(overrides):
 def test_sdk_v2_files_take_their_v1_namesakes_places(default_project):
     """``<name>.v2<suffix>`` files never reach a repository; in a v2 one, the file of the v1 name
     holds the v2 text."""
-    v2_project = bake_once(azureml_sdk="v2")
+    v2_project = sdk_v2_bake()
     for project in (default_project, v2_project):
         assert not [file for file in files_of(project) if post_gen.SDK_V2_MARK + "." in file]
     variants = post_gen.sdk_v2_variants(TEMPLATE_PROJECT)

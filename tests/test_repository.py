@@ -4,6 +4,7 @@ import re
 import pytest
 import yaml
 
+from azure_devops import sdk_v2_bake
 from conftest import TEMPLATE_DIR, bake_once
 
 
@@ -34,7 +35,7 @@ def requirement_lines(path):
 
 def test_every_dependency_is_pinned(default_project):
     files = [TEMPLATE_DIR / "requirements-dev.txt", default_project / "requirements.txt",
-             bake_once(azureml_sdk="v2") / "requirements.txt"]
+             sdk_v2_bake() / "requirements.txt"]
     lines = [line for path in files for line in requirement_lines(path)]
     unpinned = [line for line in lines
                 if not line.startswith("-r ") and not re.fullmatch(r"[\w.\-\[\]]+==[\w.]+", line)]
@@ -60,7 +61,7 @@ def test_generated_readme_names_the_sdk_versions_that_install(default_project):
 @pytest.mark.parametrize("sdk", ["v1", "v2"])
 def test_the_azure_ml_environment_pins_what_requirements_pin(sdk):
     """One set of pins: a model trained locally or on an agent unpickles in Azure ML."""
-    project = bake_once(azureml_sdk=sdk)
+    project = bake_once() if sdk == "v1" else sdk_v2_bake()
     conda = yaml.safe_load((project / project.name / "conda_dependencies.yml").read_text(
         encoding="utf-8"))
     [pip] = [entry["pip"] for entry in conda["dependencies"] if isinstance(entry, dict)]

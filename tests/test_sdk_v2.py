@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import SINGLE_THREAD, bake_once, requirements_venv, run, run_make, writable_copy
+from azure_devops import sdk_v2_bake
+from conftest import SINGLE_THREAD, requirements_venv, run, run_make, writable_copy
 from local_server import LocalServer, free_loopback_port, make_command
 
-V2 = {"azureml_sdk": "v2"}
 NO_BYTECODE = {"PYTHONDONTWRITEBYTECODE": "1"}
 # The v2 venv sees only its own packages, whatever this session's PYTHONPATH holds.
 OWN_PACKAGES_ONLY = {"PYTHONPATH": ""}
@@ -28,7 +28,7 @@ OWN_PACKAGES_ONLY = {"PYTHONPATH": ""}
 
 @pytest.fixture(scope="module")
 def v2_project():
-    return bake_once(**V2)
+    return sdk_v2_bake()
 
 
 def test_nothing_of_sdk_v1_is_left_in_a_v2_repository(v2_project):
