@@ -32,6 +32,49 @@ WEBAPP_PATHS = (
     "ml_service/util/package_model.py",
     "ml_service/tests/test_package_model.py",
 )
+# The thin Azure layer of each SDK; the model package itself is the same for both.
+SDK_V1_PATHS = (
+    ".pipelines/aml-step-template.yml",
+    ".pipelines/deploy-stage-template.yml",
+    ".pipelines/{project}-get-model-id-artifact-template.yml",
+    ".pipelines/{project}-publish-model-artifact-template.yml",
+    "{project}/training/train_aml.py",
+    "{project}/training/test_train_aml.py",
+    "{project}/evaluate/evaluate_model.py",
+    "{project}/evaluate/test_evaluate_model.py",
+    "{project}/register/register_model.py",
+    "{project}/register/test_register_model.py",
+    "{project}/scoring/inference_config.yml",
+    "{project}/scoring/deployment_config_aci.yml",
+    "ml_service/pipelines",
+    "ml_service/util/attach_compute.py",
+    "ml_service/util/deploy_model.py",
+    "ml_service/util/env_variables.py",
+    "ml_service/util/manage_environment.py",
+    "ml_service/util/model_artifact.py",
+    "ml_service/util/register_dataset.py",
+    "ml_service/util/workspace.py",
+    "ml_service/tests/conftest.py",
+    "ml_service/tests/test_build_train_pipeline.py",
+    "ml_service/tests/test_deploy_model.py",
+    "ml_service/tests/test_env_variables.py",
+    "ml_service/tests/test_util.py",
+)
+SDK_V2_PATHS = (
+    "{project}/training/train_step.py",
+    "{project}/training/test_train_step.py",
+    "{project}/evaluate/evaluate_step.py",
+    "{project}/evaluate/test_evaluate_step.py",
+    "{project}/register/register_step.py",
+    "{project}/register/registry.py",
+    "{project}/register/test_register_step.py",
+    "ml_service/azureml",
+    "ml_service/tests/test_azureml_yaml.py",
+    "ml_service/tests/test_azureml_scripts.py",
+)
+# A file named ``<name>.v2<suffix>`` is the v2 version of ``<name><suffix>``: it takes that
+# file's place when azureml_sdk is v2 and goes when it is v1.
+SDK_V2_MARK = ".v2"
 
 
 def load_answers(text=ANSWERS_JSON):
@@ -63,6 +106,30 @@ def remove_aks_files(root, project):
 
 def remove_webapp_files(root, project):
     remove_paths(root, WEBAPP_PATHS, project)
+
+
+def remove_sdk_v1_files(root, project):
+    remove_paths(root, SDK_V1_PATHS, project)
+
+
+def remove_sdk_v2_files(root, project):
+    remove_paths(root, SDK_V2_PATHS, project)
+
+
+def sdk_v2_variants(root):
+    """``{v2 file: the file it replaces}`` for every ``<name>.v2<suffix>`` under ``root``."""
+    return {path: path.with_name(path.name.replace(SDK_V2_MARK + path.suffix, path.suffix))
+            for path in sorted(root.rglob(f"*{SDK_V2_MARK}.*"))
+            if path.name.endswith(SDK_V2_MARK + path.suffix)}
+
+
+def choose_sdk_variants(root, sdk):
+    """Put each v2 file in its v1 namesake's place for v2; drop the v2 files for v1."""
+    for variant, replaced in sdk_v2_variants(root).items():
+        if sdk == "v2":
+            variant.replace(replaced)
+        else:
+            variant.unlink()
 
 
 def parse_problems(root):
@@ -176,6 +243,11 @@ def expectation_problems(root, answers):
     return problems
 
 
+# How a team registers its training data, per SDK (README.md, step 5, has the whole command).
+REGISTER_DATA = {"v1": "python -m ml_service.util.register_dataset --file <csv>",
+                 "v2": "az ml data create --file ml_service/azureml/data.yml"}
+
+
 def next_steps(answers):
     """What the team does after generating, with its own names, in the README's order."""
     project = answers["project_name"]
@@ -202,7 +274,8 @@ def next_steps(answers):
         f"     as it always does for {answers['workspace_svc_connection']}.",
         f"  3. Run {iac_pipeline} (environment_setup/iac-create-environment-pipeline-{iac}.yml), "
         f"create {answers['workspace_svc_connection']},",
-        f"     register your data, then run {ci_pipeline} (.pipelines/{project}-ci.yml).",
+        f"     register your data ({REGISTER_DATA[answers['azureml_sdk']]}),",
+        f"     then run {ci_pipeline} (.pipelines/{project}-ci.yml).",
     ])
 
 
@@ -218,6 +291,11 @@ def finish(root, answers):
         remove_aks_files(root, project)
     if not answers["deploy_webapp"]:
         remove_webapp_files(root, project)
+    if answers["azureml_sdk"] == "v2":
+        remove_sdk_v1_files(root, project)
+    else:
+        remove_sdk_v2_files(root, project)
+    choose_sdk_variants(root, answers["azureml_sdk"])
     return parse_problems(root) + expectation_problems(root, answers)
 
 

@@ -21,12 +21,12 @@ ANSWERS_JSON = r"""{{ cookiecutter | jsonify }}"""
 TEMPLATE_JSON = r"""{{ _cookiecutter | default({}) | jsonify }}"""
 
 # Modules the generated project imports, besides the standard library, and its own top-level
-# names (``training`` is imported from inside the Azure ML step snapshot): a package with one of
-# these names would shadow them.
+# names (``training``, ``evaluate`` and ``register`` are imported from inside the Azure ML step
+# snapshot): a package with one of these names would shadow them.
 PROJECT_IMPORTS = frozenset({
-    "azureml", "azureml_inference_server_http", "dotenv", "environment_setup", "flask", "joblib",
-    "lightgbm", "matplotlib", "ml_service", "numpy", "pandas", "pytest", "requests", "scipy",
-    "sklearn", "tests", "training", "yaml",
+    "azure", "azureml", "azureml_inference_server_http", "dotenv", "environment_setup",
+    "evaluate", "flask", "joblib", "lightgbm", "matplotlib", "mlflow", "ml_service", "numpy",
+    "pandas", "pytest", "register", "requests", "scipy", "sklearn", "tests", "training", "yaml",
 })
 
 
@@ -125,7 +125,26 @@ NAME_RULES = {
     "__app_service_plan": NameRule(
         r"[a-zA-Z0-9][a-zA-Z0-9-]*", 1, 60, "1 to 60 letters, digits and hyphens", "a-zA-Z0-9-",
     ),
+    # Unique per Azure region across all customers, hence base_name in it.
+    "__online_endpoint_name": NameRule(
+        r"[a-zA-Z][a-zA-Z0-9-]*[a-zA-Z0-9]", 3, 32,
+        "3 to 32 letters, digits and hyphens, starting with a letter, not ending in a hyphen",
+        "a-zA-Z0-9-",
+    ),
 }
+
+# Names that exist only for one answer's value: checked only when that value is chosen.
+ONLY_WHEN = {"__online_endpoint_name": ("azureml_sdk", "v2")}
+
+# Combinations with no sound path: (answer, its value, a yes/no answer it excludes, why).
+REFUSED_COMBINATIONS = (
+    ("azureml_sdk", "v2", "deploy_aks",
+     "v2 deploys to a managed online endpoint, which replaces AKS web services; a Kubernetes "
+     "online endpoint needs the Azure ML cluster extension, which this template does not set up"),
+    ("azureml_sdk", "v2", "deploy_webapp",
+     "v2 has no generally available model packaging for a Web App (az ml model package is in "
+     "preview); the managed online endpoint is the v2 scoring service"),
+)
 
 # Names that only travel inside Azure DevOps YAML and scripts: any text that cannot break them.
 SAFE_TEXT_KEYS = ("variable_group_name", "azure_rm_svc_connection", "workspace_svc_connection")
@@ -141,6 +160,7 @@ DERIVED_FROM = {
     "__log_analytics": "base_name",
     "__aks_cluster_name": "base_name",
     "__app_service_plan": "base_name",
+    "__online_endpoint_name": "project_name",
 }
 # How a default computed from other answers names them.
 REFERENCE = re.compile(r"cookiecutter\.(\w+)")
@@ -246,8 +266,8 @@ def find_problems(answers, template=None):
     it); one that fails on its own says which typed answers it came from.
     """
     derived = derivations(answers, template)
-    found = {key: problem for key in CHECKED_KEYS
-             if (problem := answer_problem(key, answers[key], answers))}
+    found = {key: problem for key in CHECKED_KEYS if applies(key, answers)
+             and (problem := answer_problem(key, answers[key], answers))}
     problems = []
     for key, (what, allowed) in found.items():
         sources = sources_of(key, derived)
@@ -255,7 +275,21 @@ def find_problems(answers, template=None):
             continue
         typed = [source for source in sources if source not in derived]
         problems.append(describe(key, answers[key], what, allowed, typed))
-    return problems
+    return problems + combination_problems(answers)
+
+
+def applies(key, answers):
+    """Whether ``key`` exists with these answers (see ONLY_WHEN)."""
+    answer, chosen = ONLY_WHEN.get(key, (None, None))
+    return answer is None or answers[answer] == chosen
+
+
+def combination_problems(answers):
+    """One message for each yes/no answer that the chosen value of another answer excludes."""
+    return [describe(excluded, answers[excluded], f"not with {key}={value!r}: {why}",
+                     f"{excluded}=no with {key}={value!r}")
+            for key, value, excluded, why in REFUSED_COMBINATIONS
+            if answers[key] == value and answers[excluded]]
 
 
 def answers_to_change(problem):

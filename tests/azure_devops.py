@@ -25,3 +25,10 @@ def structural_combinations():
 def structural_bakes():
     """(overrides, generated repository) for every structural combination, baked once."""
     return [(overrides, bake_once(**overrides)) for overrides in structural_combinations()]
+
+
+def sdk_v2_bake():
+    """The first structural bake with azureml_sdk=v2: the v2 repository that tests which only
+    read one share (no bake of its own)."""
+    return next(bake_once(**overrides) for overrides in structural_combinations()
+                if overrides["azureml_sdk"] == "v2")

@@ -1,6 +1,7 @@
 """Shared helpers for the template's tests: the answers, the option matrix, bakes, subprocesses."""
 import atexit
 import functools
+import hashlib
 import importlib.util
 import itertools
 import json
@@ -56,10 +57,14 @@ def option_values():
 
 
 def crossed_combinations():
-    """Every combination of the small options (booleans, short choice lists), which interact."""
+    """Every combination of the small options (booleans, short choice lists), which interact,
+    that the pre-generation hook accepts (it refuses a few pairs, each with a reason)."""
     crossed = {key: vals for key, vals in option_values().items()
                if len(vals) <= MAX_CROSSED_VALUES}
-    return [dict(zip(crossed, combo)) for combo in itertools.product(*crossed.values())]
+    refusals = load_hook("pre_gen_project").combination_problems
+    combinations = [dict(zip(crossed, combo)) for combo in itertools.product(*crossed.values())]
+    return [combination for combination in combinations
+            if not refusals({**default_answers(), **combination})]
 
 
 def option_matrix():
@@ -156,12 +161,32 @@ def run_python(args, cwd, **kwargs):
     return run([sys.executable, *args], cwd, **kwargs)
 
 
-def run_make(project, target, env=None, check=True, **variables):
-    """``make <target>`` in a generated repository as a user runs it, with this interpreter as
-    PYTHON and one LightGBM thread."""
+def run_make(project, target, env=None, check=True, python=sys.executable, **variables):
+    """``make <target>`` in a generated repository as a user runs it, with ``python`` (this
+    interpreter unless given) as PYTHON and one LightGBM thread."""
     assignments = [f"{key}={value}" for key, value in variables.items()]
-    return run(["make", "--no-print-directory", target, f"PYTHON={sys.executable}", *assignments],
+    return run(["make", "--no-print-directory", target, f"PYTHON={python}", *assignments],
                project, env={**SINGLE_THREAD, **(env or {})}, check=check)
+
+
+# Venvs of generated requirements, kept between sessions (git-ignored), one per file content.
+VENV_CACHE = TEMPLATE_DIR / ".cache" / "venvs"
+
+
+def requirements_venv(requirements):
+    """A venv with exactly ``requirements`` installed by the repository's ``make install`` (uv,
+    as the agents' Python set-up does), built once per their content and reused by later
+    sessions; its folder. It sees only its own packages (no PYTHONPATH)."""
+    venv = VENV_CACHE / hashlib.sha256(requirements.read_bytes()).hexdigest()[:16]
+    complete = venv / "complete"
+    if not complete.exists():
+        shutil.rmtree(venv, ignore_errors=True)
+        base_python = getattr(sys, "_base_executable", sys.executable)
+        run([base_python, "-m", "venv", venv], TEMPLATE_DIR, timeout=300)
+        run(["make", "--no-print-directory", "install", f"PYTHON={venv}/bin/python"],
+            requirements.parent, timeout=1200, env={"PYTHONPATH": ""})
+        complete.write_text(requirements.read_text(encoding="utf-8"), encoding="utf-8")
+    return venv
 
 
 def writable_copy(project, parent):

@@ -36,9 +36,9 @@ def place_team_data(project, csv):
     (project / TEAM_DATA).symlink_to(csv)
 
 
-def make_commands(project, target, **variables):
+def make_commands(project, target, python=sys.executable, **variables):
     """The commands ``make <target>`` would run, as argument lists, read from ``make -n``."""
-    assignments = [f"PYTHON={sys.executable}"]
+    assignments = [f"PYTHON={python}"]
     assignments += [f"{key}={value}" for key, value in variables.items()]
     completed = subprocess.run(["make", "-n", "--no-print-directory", target, *assignments],
                                cwd=project, capture_output=True, text=True, timeout=60, check=True)
@@ -46,14 +46,14 @@ def make_commands(project, target, **variables):
     return [shlex.split(line) for line in lines]
 
 
-def make_command(project, target, **variables):
+def make_command(project, target, python=sys.executable, **variables):
     """The command ``make <target>`` ends with, after running the ones before it (the
     prerequisites make would build first, such as the served copy of the model).
 
     Running it directly keeps the server a child of this process (its PID is the server's, not
     make's), while the commands themselves stay the Makefile's.
     """
-    *prerequisites, command = make_commands(project, target, **variables)
+    *prerequisites, command = make_commands(project, target, python, **variables)
     for prerequisite in prerequisites:
         subprocess.run(prerequisite, cwd=project, check=True, timeout=60)
     return command

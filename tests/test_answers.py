@@ -21,6 +21,7 @@ WORKSHOP_CONTEXT = {
     "deploy_aks": False,
     "deploy_webapp": False,
     "run_evaluation": False,
+    "azureml_sdk": "v1",
     "devops_organization": "",
     "devops_project": "MCW-EY-DevOps-for-Data-Science",
     "__storage_account": "eyteam1amlsa",
@@ -46,6 +47,8 @@ WORKSHOP_CONTEXT = {
     "__terraform_sha256": "186e0145f5e5f2eb97cbd785bc78f21bae4ef15119349f6ad4fa535b83b10df8",
     "__aks_deployment_name": "mlops-aks",
     "__webapp_deployment_name": "eyteam1-webapp",
+    "__online_endpoint_name": "eyteam1-driver-training",
+    "__online_deployment_name": "blue",
     "__pipeline_variables": {
         "SOURCES_DIR_TRAIN": "driver_training",
         "TRAIN_SCRIPT_PATH": "training/train_aml.py",

@@ -1,10 +1,13 @@
 """The exact files a team gets: the default repository file by file, and what each answer adds."""
 import pytest
 
-from conftest import bake_once, crossed_combinations, default_answers, load_hook, matrix_id
+from azure_devops import sdk_v2_bake
+from conftest import (TEMPLATE_DIR, bake_once, crossed_combinations, default_answers, load_hook,
+                      matrix_id)
 from test_generation import generated_files
 
 post_gen = load_hook("post_gen_project")
+TEMPLATE_PROJECT = TEMPLATE_DIR / "{{cookiecutter.project_name}}"
 
 DEFAULT_TREE = """
 .env.example
@@ -28,12 +31,16 @@ driver_training/__init__.py
 driver_training/conda_dependencies.yml
 driver_training/conftest.py
 driver_training/evaluate/__init__.py
+driver_training/evaluate/decision.py
 driver_training/evaluate/evaluate_model.py
+driver_training/evaluate/test_decision.py
 driver_training/evaluate/test_evaluate_model.py
 driver_training/parameters.json
 driver_training/register/__init__.py
 driver_training/register/register_model.py
+driver_training/register/tags.py
 driver_training/register/test_register_model.py
+driver_training/register/test_tags.py
 driver_training/scoring/__init__.py
 driver_training/scoring/deployment_config_aci.yml
 driver_training/scoring/inference_config.yml
@@ -94,6 +101,8 @@ OPTIONAL_PATHS = {
     ("iac_tool", "terraform"): post_gen.TERRAFORM_PATHS,
     ("deploy_aks", True): post_gen.AKS_PATHS,
     ("deploy_webapp", True): post_gen.WEBAPP_PATHS,
+    ("azureml_sdk", "v1"): post_gen.SDK_V1_PATHS,
+    ("azureml_sdk", "v2"): post_gen.SDK_V2_PATHS,
 }
 
 
@@ -123,3 +132,19 @@ def test_each_answer_adds_exactly_its_own_files(overrides):
         for path in paths:
             present = any(under(file, [path], "driver_training") for file in files)
             assert present == (answers[key] == value), f"{path} with {key}={answers[key]}"
+
+
+def test_sdk_v2_files_take_their_v1_namesakes_places(default_project):
+    """``<name>.v2<suffix>`` files never reach a repository; in a v2 one, the file of the v1 name
+    holds the v2 text."""
+    v2_project = sdk_v2_bake()
+    for project in (default_project, v2_project):
+        assert not [file for file in files_of(project) if post_gen.SDK_V2_MARK + "." in file]
+    variants = post_gen.sdk_v2_variants(TEMPLATE_PROJECT)
+    assert len(variants) >= 5
+    for variant, replaced in variants.items():
+        relative = replaced.relative_to(TEMPLATE_PROJECT).as_posix().replace(
+            "{{cookiecutter.project_name}}", "driver_training")
+        v1_text = (default_project / relative).read_text(encoding="utf-8")
+        v2_text = (v2_project / relative).read_text(encoding="utf-8")
+        assert v1_text != v2_text, relative

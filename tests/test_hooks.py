@@ -34,6 +34,9 @@ def test_valid_project_names(name):
     ("logging", "shadows a module the project imports"),
     ("sklearn", "shadows a module the project imports"),
     ("ml_service", "shadows a module the project imports"),
+    ("evaluate", "shadows a module the project imports"),
+    ("register", "shadows a module the project imports"),
+    ("mlflow", "shadows a module the project imports"),
     ("tests_model", "would be collected by pytest as a test module"),
     ("ab", "is 2 characters long"),
 ])
@@ -262,6 +265,21 @@ def test_remove_paths_refuses_a_missing_path(tmp_path):
         post_gen.remove_paths(tmp_path, ("nothing-here.yml",), "pkg")
 
 
+@pytest.mark.parametrize("sdk", ["v1", "v2"])
+def test_sdk_variants_replace_their_namesakes_for_v2_and_go_for_v1(tmp_path, sdk):
+    (tmp_path / ".pipelines").mkdir()
+    for name, text in {"requirements.txt": "v1", "requirements.v2.txt": "v2",
+                       ".env.example": "v1", ".env.v2.example": "v2",
+                       ".pipelines/pkg-ci.yml": "v1", ".pipelines/pkg-ci.v2.yml": "v2",
+                       "notes.v2": "not a variant: no suffix after the mark"}.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    post_gen.choose_sdk_variants(tmp_path, sdk)
+    files = {path.relative_to(tmp_path).as_posix(): path.read_text(encoding="utf-8")
+             for path in tmp_path.rglob("*") if path.is_file()}
+    assert files == {"requirements.txt": sdk, ".env.example": sdk, ".pipelines/pkg-ci.yml": sdk,
+                     "notes.v2": "not a variant: no suffix after the mark"}
+
+
 def test_parse_problems_names_the_file(tmp_path):
     (tmp_path / "ok.yml").write_text("a: [1, 2]\n")
     (tmp_path / "bad.yml").write_text("a: [1, 2\n")
@@ -289,6 +307,13 @@ def test_next_steps_use_the_teams_names(default_context):
     assert "Model-Train-Register-CI" in steps
     # By default the set-up script prints the service connections' steps; it does not create them.
     assert "the service connections and the pipelines" not in steps
+    assert "python -m ml_service.util.register_dataset" in steps
+
+
+def test_next_steps_of_v2_register_the_data_asset(default_context):
+    steps = post_gen.next_steps({**default_context, "azureml_sdk": "v2"})
+    assert "az ml data create --file ml_service/azureml/data.yml" in steps
+    assert "register_dataset" not in steps
 
 
 def test_next_steps_say_what_the_setup_script_does_by_default(default_context):
@@ -303,7 +328,8 @@ def test_next_steps_say_what_the_setup_script_does_by_default(default_context):
             "aml-workspace-connection") in steps
     # The README's order after the set-up script: infrastructure, workspace connection, data, CI.
     assert ("Run IaC-Create-Environment (environment_setup/iac-create-environment-pipeline-arm"
-            ".yml), create aml-workspace-connection, register your data, then run "
+            ".yml), create aml-workspace-connection, register your data (python -m "
+            "ml_service.util.register_dataset --file <csv>), then run "
             "Model-Train-Register-CI") in steps
     # No organization was answered: the script's own sources of one are named instead.
     assert "in your organization (--organization, or 'az devops configure --defaults')" in steps
@@ -314,3 +340,41 @@ def test_defaults_are_the_workshop_answers():
     assert (defaults["team_number"], defaults["project_name"], defaults["location"]) == (
         "1", "driver_training", "australiaeast")
     assert defaults["run_evaluation"] is False
+
+
+# --- azureml_sdk=v2: its endpoint name and the combinations it refuses ------------------------
+
+@pytest.mark.parametrize("overrides, line_start", [
+    ({"azureml_sdk": "v2", "deploy_aks": True},
+     "ERROR: deploy_aks=True: not with azureml_sdk='v2'"),
+    ({"azureml_sdk": "v2", "deploy_webapp": True},
+     "ERROR: deploy_webapp=True: not with azureml_sdk='v2'"),
+    ({"azureml_sdk": "v2", "project_name": "driver_training_for_all_teams"},
+     "ERROR: online_endpoint_name (from project_name)='eyteam1-driver-training-for-all-teams': "
+     "is 37 characters long"),
+], ids=["aks", "webapp", "endpoint-name"])
+def test_v2_refusals_stop_generation_with_one_line_and_leave_nothing(
+        cookies, tmpdir, capfd, overrides, line_start):
+    result = bake(cookies, **overrides)
+    _, err = capfd.readouterr()
+    assert result.exit_code != 0 and result.project_path is None
+    [line] = [line for line in err.splitlines() if line.startswith("ERROR: ")]
+    assert line.startswith(line_start) and "; allowed: " in line
+    assert [path for path in tmpdir.join("cookies").visit() if not path.isdir()] == []
+
+
+def test_the_endpoint_name_is_checked_only_when_v2_uses_it():
+    long_name = {"project_name": "driver_training_for_all_teams"}
+    assert pre_gen.find_problems(dict(rendered_answers(**long_name))) == []
+    assert len(pre_gen.find_problems(dict(rendered_answers(azureml_sdk="v2", **long_name)))) == 1
+
+
+@pytest.mark.parametrize("value", ["eyteam1-driver-training", "abc", "a" * 32, "a1-b2"])
+def test_valid_endpoint_names(value):
+    assert pre_gen.NAME_RULES["__online_endpoint_name"].problem(value) is None
+
+
+@pytest.mark.parametrize("value", ["ab", "a" * 33, "1team-ep", "team_ep", "team-ep-", "-team"])
+def test_invalid_endpoint_names(value):
+    # Azure's rule; the SDK's loader checks only the form, not the length (research sdk_v2 §4.3).
+    assert pre_gen.NAME_RULES["__online_endpoint_name"].problem(value) is not None

@@ -6,10 +6,16 @@ from pathlib import Path
 
 import pytest
 
+{%- if cookiecutter.azureml_sdk == "v1" %}
 from ml_service.util import smoke_test_scoring_service
 from ml_service.util.smoke_test_scoring_service import (
-    SmokeTestError, check_scores, load_sample_request, main, post_with_retries,
+    SmokeTestError, check_scores, endpoint, load_sample_request, main, post_with_retries,
     service_endpoint, webapp_url)
+{%- else %}
+from ml_service.util.smoke_test_scoring_service import (
+    SmokeTestError, check_scores, endpoint, load_sample_request, main, post_with_retries,
+    webapp_url)
+{%- endif %}
 
 SOURCES_DIR = Path(__file__).resolve().parents[2] / "{{ cookiecutter.project_name }}"
 
@@ -144,6 +150,24 @@ def test_webapp_name_becomes_its_scoring_url():
     assert webapp_url("https://example.org/score") == "https://example.org/score"
 
 
+def test_a_url_gets_the_key_from_the_environment_only(monkeypatch):
+    monkeypatch.delenv("SCORING_KEY", raising=False)
+    assert endpoint("URL", "http://127.0.0.1:5001/score") == (
+        "http://127.0.0.1:5001/score", {})
+    monkeypatch.setenv("SCORING_KEY", "k3y")
+    assert endpoint("URL", "https://e.region.inference.ml.azure.com/score") == (
+        "https://e.region.inference.ml.azure.com/score", {"Authorization": "Bearer k3y"})
+
+
+def test_an_endpoint_that_demands_a_key_is_called_with_the_environments(monkeypatch, capsys):
+    monkeypatch.setenv("SCORING_KEY", "primary-key")
+    with ScriptedService([(200, scores(0.3, 0.4))], key="primary-key") as service:
+        main(["--type", "URL", "--service", service.url, "--sources_dir", str(SOURCES_DIR),
+              "--attempts", "1"])
+    assert "Smoke test passed" in capsys.readouterr().out
+{%- if cookiecutter.azureml_sdk == "v1" %}
+
+
 class KeyedWebservice:
     """Stands in for the SDK's AciWebservice / AksWebservice of a service with key auth."""
 
@@ -181,6 +205,7 @@ def test_aci_and_aks_services_are_deployed_with_key_auth():
     scoring = SOURCES_DIR / "scoring"
     for config in scoring.glob("deployment_config_*.yml"):
         assert "\nauthEnabled: true\n" in config.read_text(encoding="utf-8"), config.name
+{%- endif %}
 
 
 def test_a_host_name_that_does_not_resolve_fails_at_once():

@@ -1,13 +1,17 @@
 """Send the two sample rows to a scoring service and check it answers two probabilities.
 
-    python -m ml_service.util.smoke_test_scoring_service --type ACI --service mlops-aci
-    python -m ml_service.util.smoke_test_scoring_service --type URL \\
+{% if cookiecutter.azureml_sdk == "v1" %}    python -m ml_service.util.smoke_test_scoring_service --type ACI --service mlops-aci
+{% endif %}    python -m ml_service.util.smoke_test_scoring_service --type URL \\
         --service http://127.0.0.1:5001/score
 
 The rows come from ``<SOURCES_DIR_TRAIN>/scoring/sample_request.json``, the one copy of the
 workshop's sample. Slow starts (connection refused, timeouts, 5xx, 429) are retried a bounded
-number of times; a wrong answer, or a host name that does not resolve, fails at once. ACI and AKS
+number of times; a wrong answer, or a host name that does not resolve, fails at once.
+{%- if cookiecutter.azureml_sdk == "v1" %} ACI and AKS
 services take their key from the SDK and send it.
+{%- endif %}
+A URL that needs a key (an Azure ML online endpoint) gets it from the ``SCORING_KEY`` environment
+variable, never from the command line.
 """
 import argparse
 import json
@@ -20,8 +24,14 @@ from urllib.parse import urlsplit
 
 import requests
 from urllib3.exceptions import NameResolutionError
+{%- if cookiecutter.azureml_sdk == "v1" %}
 
 SERVICE_TYPES = ("ACI", "AKS", "Webapp", "URL")
+{%- else %}
+
+# An online endpoint is scored by its URL (ml_service/azureml/scripts finds it and its key).
+SERVICE_TYPES = ("Webapp", "URL")
+{%- endif %}
 DEFAULT_SOURCES_DIR = "{{ cookiecutter.project_name }}"
 SAMPLE_REQUEST = Path("scoring") / "sample_request.json"
 RETRYABLE_STATUS = {429, 500, 502, 503, 504}
@@ -112,6 +122,7 @@ def webapp_url(service):
     if service.startswith(("http://", "https://")):
         return service
     return f"https://{service}.azurewebsites.net/score"
+{%- if cookiecutter.azureml_sdk == "v1" %}
 
 
 def service_endpoint(webservice):
@@ -134,15 +145,21 @@ def find_webservice(service_type, service):
 
     service_class = AciWebservice if service_type == "ACI" else AksWebservice
     return service_class(get_workspace(read_env_or_exit()), service)
+{%- endif %}
 
 
 def endpoint(service_type, service):
     """Scoring URL and request headers for ``--type`` and ``--service``."""
     if service_type == "URL":
-        return service, {}
+        key = os.environ.get("SCORING_KEY")
+        return service, {"Authorization": f"Bearer {key}"} if key else {}
+{%- if cookiecutter.azureml_sdk == "v1" %}
     if service_type == "Webapp":
         return webapp_url(service), {}
     return service_endpoint(find_webservice(service_type, service))
+{%- else %}
+    return webapp_url(service), {}
+{%- endif %}
 
 
 def parse_args(argv=None):
