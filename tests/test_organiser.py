@@ -226,7 +226,7 @@ def test_every_derived_azure_name_is_checked_for_uniqueness():
     keys = unique_keys(open_template(str(TEMPLATE_DIR)))
     assert keys[:3] == ["team_number", "repo_name", "base_name"]
     assert {"__storage_account", "__container_registry", "__key_vault",
-            "__tf_state_storage_account"} <= set(keys)
+            "__tf_state_storage_account", "__online_endpoint_name"} <= set(keys)
     assert "__model_name" not in keys  # the same in every team's own workspace
 
 
