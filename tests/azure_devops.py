@@ -15,13 +15,18 @@ def variable_group(answers):
     return {name: value for name, value in answers["__variable_group"].items() if value}
 
 
-def structural_combinations():
+def structural_combinations(**fixed):
     """Every combination of the answers that add, remove or reshape pipeline and
     infrastructure files: the first rounds of the option matrix, so the bakes are shared with
-    the clean-render tests (regions are dealt out over them)."""
-    return option_matrix()[:len(crossed_combinations())]
+    the clean-render tests (regions are dealt out over them). ``fixed`` keeps only those with
+    these answers (``orchestrator="azure_devops"`` for the tests of its pipelines)."""
+    return [overrides for overrides in option_matrix()[:len(crossed_combinations())]
+            if fixed.items() <= overrides.items()]
 
 
-def structural_bakes():
+def structural_bakes(**fixed):
     """(overrides, generated repository) for every structural combination, baked once."""
-    return [(overrides, bake_once(**overrides)) for overrides in structural_combinations()]
+    return [(overrides, bake_once(**overrides)) for overrides in structural_combinations(**fixed)]
+
+
+AZURE_DEVOPS = {"orchestrator": "azure_devops"}

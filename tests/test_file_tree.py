@@ -1,7 +1,8 @@
 """The exact files a team gets: the default repository file by file, and what each answer adds."""
 import pytest
 
-from conftest import bake_once, crossed_combinations, default_answers, load_hook, matrix_id
+from conftest import (TEMPLATE_DIR, bake_once, crossed_combinations, default_answers, load_hook,
+                      matrix_id)
 from test_generation import generated_files
 
 post_gen = load_hook("post_gen_project")
@@ -83,15 +84,6 @@ requirements.txt
 setup.cfg
 """.split()
 
-# The files that exist only for one answer's value, as the post-generation hook removes them.
-OPTIONAL_PATHS = {
-    ("iac_tool", "arm"): post_gen.ARM_PATHS,
-    ("iac_tool", "terraform"): post_gen.TERRAFORM_PATHS,
-    ("deploy_aks", True): post_gen.AKS_PATHS,
-    ("deploy_webapp", True): post_gen.WEBAPP_PATHS,
-}
-
-
 def files_of(project):
     return [path.relative_to(project).as_posix() for path in generated_files(project)]
 
@@ -105,16 +97,31 @@ def test_default_repository_has_exactly_these_files(default_project):
     assert files_of(default_project) == DEFAULT_TREE
 
 
+def test_every_optional_path_is_in_the_template():
+    template_project = TEMPLATE_DIR / "{{cookiecutter.project_name}}"
+    missing = [path for paths in post_gen.OPTIONAL_PATHS.values() for path in paths
+               if not (template_project / path.format(project="{{cookiecutter.project_name}}"))
+               .exists()]
+    assert missing == []
+
+
 @pytest.mark.parametrize("overrides", crossed_combinations(), ids=matrix_id)
 def test_each_answer_adds_exactly_its_own_files(overrides):
+    """A file listed for answers (the hook's OPTIONAL_PATHS) is there exactly when all of them
+    are chosen; every other file is the default repository's."""
     files = files_of(bake_once(**overrides))
     answers = {**default_answers(), **overrides}
-    all_optional = [path for paths in OPTIONAL_PATHS.values() for path in paths]
+    all_optional = [path for paths in post_gen.OPTIONAL_PATHS.values() for path in paths]
 
     def common(tree):
         return [file for file in tree if not under(file, all_optional, "driver_training")]
     assert common(files) == common(DEFAULT_TREE)
-    for (key, value), paths in OPTIONAL_PATHS.items():
-        for path in paths:
-            present = any(under(file, [path], "driver_training") for file in files)
-            assert present == (answers[key] == value), f"{path} with {key}={answers[key]}"
+    template_project = TEMPLATE_DIR / "{{cookiecutter.project_name}}"
+    optional_files = {file for file in files_of(template_project)
+                      if under(file, all_optional, "{{cookiecutter.project_name}}")}
+    for template_file in optional_files:
+        file = template_file.replace("{{cookiecutter.project_name}}", "driver_training")
+        wanted = all(answers[key] == value
+                     for (key, value), paths in post_gen.OPTIONAL_PATHS.items()
+                     if under(file, paths, "driver_training"))
+        assert (file in files) == wanted, f"{file} with {overrides}"

@@ -186,14 +186,23 @@ def test_remove_paths_removes_files_and_folders(tmp_path):
     (tmp_path / "pkg" / "scoring" / "aks.yml").write_text("a: 1\n")
     (tmp_path / "tf").mkdir()
     (tmp_path / "tf" / "main.tf").write_text("")
-    post_gen.remove_paths(tmp_path, ("{project}/scoring/aks.yml", "tf"), "pkg")
+    post_gen.remove_paths(tmp_path, ("pkg/scoring/aks.yml", "tf", "tf/main.tf"))
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["pkg", "scoring"]
+
+
+def test_unwanted_paths_are_every_unchosen_answers_paths(default_context):
+    answers = {**default_context, "project_name": "pkg", "deploy_aks": False}
+    unwanted = post_gen.unwanted_paths(answers)
+    assert "pkg/scoring/deployment_config_aks.yml" in unwanted
+    assert set(post_gen.TERRAFORM_PATHS) | set(post_gen.GITHUB_ACTIONS_PATHS) <= set(unwanted)
+    assert not set(post_gen.ARM_PATHS + post_gen.AZURE_DEVOPS_PATHS) - set(
+        post_gen.TERRAFORM_PATHS) & set(unwanted)
 
 
 def test_remove_paths_refuses_a_missing_path(tmp_path):
     # A removal list that drifted from the template is a template bug, not something to skip.
     with pytest.raises(FileNotFoundError):
-        post_gen.remove_paths(tmp_path, ("nothing-here.yml",), "pkg")
+        post_gen.remove_paths(tmp_path, ("nothing-here.yml",))
 
 
 def test_parse_problems_names_the_file(tmp_path):
