@@ -84,6 +84,7 @@ requirements.txt
 setup.cfg
 """.split()
 
+
 def files_of(project):
     return [path.relative_to(project).as_posix() for path in generated_files(project)]
 
