@@ -4,6 +4,9 @@ The dry run is asserted line by line for a team with non-default answers (team 7
 a changed flag, name, subject or order in the script shows up here as a diff. The script's own
 tests (run by make test in the generated repository) drive it against stand-in az and gh.
 """
+import json
+import re
+
 import pytest
 
 from conftest import bake_once, run_python
@@ -125,3 +128,16 @@ def test_real_run_without_a_cli_fails_with_one_line(team_7, tmp_path, missing, m
 
     assert completed.returncode == 1
     assert completed.stderr.splitlines() == [message]
+
+
+@pytest.mark.parametrize("iac_tool", ["arm", "terraform"])
+def test_readme_and_setup_file_show_the_same_variables(iac_tool):
+    project = bake_once(iac_tool=iac_tool, orchestrator="github_actions")
+    setup = json.loads((project / "environment_setup" / "github.json").read_text())
+    readme = (project / "README.md").read_text()
+
+    table = re.search(r"## Set up Azure and GitHub.*?\n\n(\| Variable.*?)\n\n", readme,
+                      re.DOTALL).group(1)
+    assert dict(re.findall(r"^\| `(\w+)` \| `([^`]*)` \|$", table, re.MULTILINE)) == \
+        setup["variables"]
+    assert "Azure DevOps" not in readme.split("## Work locally")[0].split("## What is where")[1]
