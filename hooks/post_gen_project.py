@@ -32,6 +32,47 @@ WEBAPP_PATHS = (
     "ml_service/util/package_model.py",
     "ml_service/tests/test_package_model.py",
 )
+# The thin Azure layer of each SDK; the model package itself is the same for both.
+SDK_V1_PATHS = (
+    ".pipelines/{project}-get-model-id-artifact-template.yml",
+    ".pipelines/{project}-publish-model-artifact-template.yml",
+    "{project}/training/train_aml.py",
+    "{project}/training/test_train_aml.py",
+    "{project}/evaluate/evaluate_model.py",
+    "{project}/evaluate/test_evaluate_model.py",
+    "{project}/register/register_model.py",
+    "{project}/register/test_register_model.py",
+    "{project}/scoring/inference_config.yml",
+    "{project}/scoring/deployment_config_aci.yml",
+    "ml_service/pipelines",
+    "ml_service/util/attach_compute.py",
+    "ml_service/util/deploy_model.py",
+    "ml_service/util/env_variables.py",
+    "ml_service/util/manage_environment.py",
+    "ml_service/util/model_artifact.py",
+    "ml_service/util/register_dataset.py",
+    "ml_service/util/workspace.py",
+    "ml_service/tests/conftest.py",
+    "ml_service/tests/test_build_train_pipeline.py",
+    "ml_service/tests/test_deploy_model.py",
+    "ml_service/tests/test_env_variables.py",
+    "ml_service/tests/test_util.py",
+)
+SDK_V2_PATHS = (
+    "{project}/training/train_step.py",
+    "{project}/training/test_train_step.py",
+    "{project}/evaluate/evaluate_step.py",
+    "{project}/evaluate/test_evaluate_step.py",
+    "{project}/register/register_step.py",
+    "{project}/register/registry.py",
+    "{project}/register/test_register_step.py",
+    "ml_service/azureml",
+    "ml_service/tests/test_azureml_yaml.py",
+    "ml_service/tests/test_azureml_scripts.py",
+)
+# A file named ``<name>.v2<suffix>`` is the v2 version of ``<name><suffix>``: it takes that
+# file's place when azureml_sdk is v2 and goes when it is v1.
+SDK_V2_MARK = ".v2"
 AZURE_DEVOPS_PATHS = (
     ".pipelines",
     "environment_setup/azure-devops.json",
@@ -58,6 +99,8 @@ OPTIONAL_PATHS = {
     ("iac_tool", "terraform"): TERRAFORM_PATHS,
     ("deploy_aks", True): AKS_PATHS,
     ("deploy_webapp", True): WEBAPP_PATHS,
+    ("azureml_sdk", "v1"): SDK_V1_PATHS,
+    ("azureml_sdk", "v2"): SDK_V2_PATHS,
     ("orchestrator", "azure_devops"): AZURE_DEVOPS_PATHS,
     ("orchestrator", "github_actions"): GITHUB_ACTIONS_PATHS,
 }
@@ -88,6 +131,22 @@ def remove_paths(root, paths):
         else:
             path.unlink()
         removed.append(path)
+
+
+def sdk_v2_variants(root):
+    """``{v2 file: the file it replaces}`` for every ``<name>.v2<suffix>`` under ``root``."""
+    return {path: path.with_name(path.name.replace(SDK_V2_MARK + path.suffix, path.suffix))
+            for path in sorted(root.rglob(f"*{SDK_V2_MARK}.*"))
+            if path.name.endswith(SDK_V2_MARK + path.suffix)}
+
+
+def choose_sdk_variants(root, sdk):
+    """Put each v2 file in its v1 namesake's place for v2; drop the v2 files for v1."""
+    for variant, replaced in sdk_v2_variants(root).items():
+        if sdk == "v2":
+            variant.replace(replaced)
+        else:
+            variant.unlink()
 
 
 def parse_problems(root):
@@ -242,6 +301,7 @@ def main():
     answers = load_answers()
     root = Path.cwd()
     remove_paths(root, unwanted_paths(answers))
+    choose_sdk_variants(root, answers["azureml_sdk"])
 
     problems = parse_problems(root) + expectation_problems(root, answers)
     if problems:

@@ -19,9 +19,9 @@ ANSWERS_JSON = r"""{{ cookiecutter | jsonify }}"""
 # names (``training`` is imported from inside the Azure ML step snapshot): a package with one of
 # these names would shadow them.
 PROJECT_IMPORTS = frozenset({
-    "azureml", "azureml_inference_server_http", "dotenv", "environment_setup", "flask", "joblib",
-    "lightgbm", "matplotlib", "ml_service", "numpy", "pandas", "pytest", "requests", "scipy",
-    "sklearn", "tests", "training", "yaml",
+    "azure", "azureml", "azureml_inference_server_http", "dotenv", "environment_setup", "flask",
+    "joblib", "lightgbm", "matplotlib", "mlflow", "ml_service", "numpy", "pandas", "pytest",
+    "requests", "scipy", "sklearn", "tests", "training", "yaml",
 })
 
 
@@ -106,7 +106,29 @@ NAME_RULES = {
     "__app_insights": NameRule(
         r"[^%&\\?/]*[^%&\\?/.]", 1, 255, "1 to 255 characters except %&\\?/, not ending in '.'",
     ),
+    # Unique per Azure region across all customers, hence base_name in it.
+    "__online_endpoint_name": NameRule(
+        r"[a-zA-Z][a-zA-Z0-9-]*[a-zA-Z0-9]", 3, 32,
+        "3 to 32 letters, digits and hyphens, starting with a letter, not ending in a hyphen",
+        "a-zA-Z0-9-",
+    ),
 }
+
+# Names that exist only for one answer's value: checked only when that value is chosen.
+ONLY_WHEN = {"__online_endpoint_name": ("azureml_sdk", "v2")}
+
+# Combinations with no sound path: (answer, its value, the answer and value it excludes, why).
+REFUSED_COMBINATIONS = (
+    ("azureml_sdk", "v2", "deploy_aks", True,
+     "v2 deploys to a managed online endpoint, which replaces AKS web services; a Kubernetes "
+     "online endpoint needs the Azure ML cluster extension, which this template does not set up"),
+    ("azureml_sdk", "v2", "deploy_webapp", True,
+     "v2 has no generally available model packaging for a Web App (az ml model package is in "
+     "preview); the managed online endpoint is the v2 scoring service"),
+    ("azureml_sdk", "v1", "orchestrator", "github_actions",
+     "the workflows drive the v2 CLI; v1's published pipelines and the Azure ML extension of "
+     "Azure DevOps have no GitHub Actions counterpart (the v1 Azure/aml-* actions are retired)"),
+)
 
 # Names that only travel inside Azure DevOps YAML and scripts: any text that cannot break them.
 SAFE_TEXT_KEYS = ("variable_group_name", "azure_rm_svc_connection", "workspace_svc_connection")
@@ -119,6 +141,7 @@ DERIVED_FROM = {
     "__container_registry": "base_name",
     "__key_vault": "base_name",
     "__app_insights": "base_name",
+    "__online_endpoint_name": "project_name",
 }
 
 
@@ -166,6 +189,9 @@ def find_problems(answers):
             describe("project_name", answers["project_name"], problem, PROJECT_NAME_ALLOWED))
     failed = set()
     for key, rule in NAME_RULES.items():
+        answer, chosen = ONLY_WHEN.get(key, (None, None))
+        if answer is not None and answers[answer] != chosen:
+            continue
         value = answers[key]
         problem = rule.problem(value)
         # A derived name fails with its source answer: report the answer only.
@@ -178,11 +204,21 @@ def find_problems(answers):
             problems.append(describe(
                 key, value, "is empty or has a quote, '$', '`', a backslash or a line break",
                 "any other text"))
+    problems += combination_problems(answers)
     # cookiecutter refuses other choices itself, but not in an edited replay file.
     if answers["location"] not in answers["_azure_regions"]:
         problems.append(describe("location", answers["location"], "is not a known Azure region",
                                  "one of " + ", ".join(answers["_azure_regions"])))
     return problems
+
+
+def combination_problems(answers):
+    """One message for each answer whose value the chosen value of another answer excludes."""
+    return [describe(excluded, answers[excluded], f"not with {key}={value!r}: {why}",
+                     f"{excluded}=no with {key}={value!r}" if refused is True
+                     else f"any {excluded} but {refused!r} with {key}={value!r}")
+            for key, value, excluded, refused, why in REFUSED_COMBINATIONS
+            if answers[key] == value and answers[excluded] == refused]
 
 
 def main():

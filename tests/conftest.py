@@ -55,11 +55,25 @@ def option_values():
     return values
 
 
+def refused(overrides):
+    """Whether the pre-generation hook refuses this combination (REFUSED_COMBINATIONS)."""
+    answers = {**default_answers(), **overrides}
+    return any(answers[key] == value and answers[excluded] == excluded_value
+               for key, value, excluded, excluded_value, _ in refused_combinations())
+
+
+@functools.lru_cache(maxsize=None)
+def refused_combinations():
+    return load_hook("pre_gen_project").REFUSED_COMBINATIONS
+
+
 def crossed_combinations():
-    """Every combination of the small options (booleans, short choice lists), which interact."""
+    """Every combination of the small options (booleans, short choice lists), which interact,
+    except those the pre-generation hook refuses (its tests check that it does)."""
     crossed = {key: vals for key, vals in option_values().items()
                if len(vals) <= MAX_CROSSED_VALUES}
-    return [dict(zip(crossed, combo)) for combo in itertools.product(*crossed.values())]
+    combinations = [dict(zip(crossed, combo)) for combo in itertools.product(*crossed.values())]
+    return [overrides for overrides in combinations if not refused(overrides)]
 
 
 def option_matrix():

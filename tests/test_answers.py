@@ -21,6 +21,7 @@ WORKSHOP_CONTEXT = {
     "deploy_aks": False,
     "deploy_webapp": False,
     "run_evaluation": False,
+    "orchestrator": "azure_devops",
     "devops_organization": "https://dev.azure.com/eyteam1",
     "devops_project": "MCW-EY-DevOps-for-Data-Science",
     "__storage_account": "eyteam1amlsa",

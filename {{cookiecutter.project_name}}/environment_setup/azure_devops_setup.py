@@ -30,8 +30,10 @@ from pathlib import Path
 CONFIG_PATH = Path(__file__).with_name("azure-devops.json")
 # The azure-devops extension reads a service principal's secret from this variable, never argv.
 SERVICE_PRINCIPAL_KEY_VARIABLE = "AZURE_DEVOPS_EXT_AZURE_RM_SERVICE_PRINCIPAL_KEY"
+# The Marketplace extension of the pipelines' agentless Azure ML task.
 AZURE_ML_EXTENSION_URL = (
-    "https://marketplace.visualstudio.com/items?itemName=ms-air-aiagility.vss-services-azureml")
+    "https://marketplace.visualstudio.com/items?itemName=ms-air-aiagility."
+    "{{ 'vss-services-azureml' if cookiecutter.azureml_sdk == 'v1' else 'azureml-v2' }}")
 
 
 class SetupError(Exception):

@@ -53,3 +53,16 @@ def model_dir(tmp_path, trained_model):
     """A folder holding the trained model as the training step saves it."""
     joblib.dump(trained_model, tmp_path / MODEL_FILE_NAME)
     return tmp_path
+
+
+@pytest.fixture
+def local_mlflow(tmp_path, monkeypatch):
+    """MLflow logging to a folder, as the Azure ML jobs' scripts log outside Azure ML.
+
+    MLflow 3 defaults to a SQLite store (SQLAlchemy is not installed) and refuses a file store
+    unless told: both variables are needed.
+    """
+    store = tmp_path / "mlruns"
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", store.as_uri())
+    monkeypatch.setenv("MLFLOW_ALLOW_FILE_STORE", "true")
+    return store

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from ml_service.util.smoke_test_scoring_service import (
-    SmokeTestError, check_scores, load_sample_request, main, post_with_retries, webapp_url)
+    SmokeTestError, check_scores, endpoint, load_sample_request, main, post_with_retries,
+    webapp_url)
 
 SOURCES_DIR = Path(__file__).resolve().parents[2] / "{{ cookiecutter.project_name }}"
 
@@ -126,3 +127,12 @@ def test_a_json_encoded_string_body_is_accepted():
 def test_webapp_name_becomes_its_scoring_url():
     assert webapp_url("team1-webapp") == "https://team1-webapp.azurewebsites.net/score"
     assert webapp_url("https://example.org/score") == "https://example.org/score"
+
+
+def test_a_url_gets_the_key_from_the_environment_only(monkeypatch):
+    monkeypatch.delenv("SCORING_KEY", raising=False)
+    assert endpoint("URL", "http://127.0.0.1:5001/score") == (
+        "http://127.0.0.1:5001/score", {})
+    monkeypatch.setenv("SCORING_KEY", "k3y")
+    assert endpoint("URL", "https://e.region.inference.ml.azure.com/score") == (
+        "https://e.region.inference.ml.azure.com/score", {"Authorization": "Bearer k3y"})

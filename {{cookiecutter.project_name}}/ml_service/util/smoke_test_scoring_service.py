@@ -5,8 +5,9 @@
         --service http://127.0.0.1:5001/score
 
 The rows come from ``<SOURCES_DIR_TRAIN>/scoring/sample_request.json``, the one copy of the
-workshop's sample. Slow starts (connection refused, timeouts, 5xx, 429) are retried a bounded
-number of times; a wrong answer fails at once.
+workshop's sample. A URL that needs a key (an Azure ML online endpoint) gets it from the
+``SCORING_KEY`` environment variable, never from the command line. Slow starts (connection
+refused, timeouts, 5xx, 429) are retried a bounded number of times; a wrong answer fails at once.
 """
 import argparse
 import json
@@ -105,7 +106,8 @@ def azure_ml_endpoint(service_type, service):
 def endpoint(service_type, service):
     """Scoring URL and request headers for ``--type`` and ``--service``."""
     if service_type == "URL":
-        return service, {}
+        key = os.environ.get("SCORING_KEY")
+        return service, {"Authorization": f"Bearer {key}"} if key else {}
     if service_type == "Webapp":
         return webapp_url(service), {}
     return azure_ml_endpoint(service_type, service)

@@ -1,52 +1,24 @@
 """The Azure ML pipeline's evaluation step: keep the new model only if it beats production.
 
-"Production" is the latest registered model of the same name from the same experiment. The metric
-and its direction come from the ``evaluation`` section of ``parameters.json`` (AUC: higher is
-better). When the new model is not better and ``--allow_run_cancel`` is true, the pipeline run is
-cancelled, so the register step does not run.
+"Production" is the latest registered model of the same name from the same experiment; the
+decision itself is ``decision.py``'s. When the new model is not better and ``--allow_run_cancel``
+is true, the pipeline run is cancelled, so the register step does not run.
 """
 import argparse
-import json
 import sys
-from pathlib import Path
 
 from azureml.core import Run
 from azureml.core.model import Model
 
-PARAMETERS_FILE = Path(__file__).resolve().parents[1] / "parameters.json"
+from evaluate.decision import (decision_message, evaluation_settings, is_new_model_better,
+                               metric_from_tags)
+
 MODEL_FILE_NAME = "{{ cookiecutter.__model_name }}"
-
-
-def is_new_model_better(new_value, production_value, higher_is_better=True):
-    """Whether the new model's metric beats production's; with no production model, it does.
-
-    A tie is not better: retraining on the same data gives the same model, which need not be
-    registered again.
-    """
-    if production_value is None:
-        return True
-    if higher_is_better:
-        return new_value > production_value
-    return new_value < production_value
 
 
 def last_logged(value):
     """A run metric's value; a metric logged more than once comes back as a list."""
     return value[-1] if isinstance(value, list) else value
-
-
-def metric_from_tags(tags, metric):
-    """The model's ``metric`` tag as a number, or None when the model has no such tag."""
-    value = (tags or {}).get(metric)
-    return None if value is None else float(value)
-
-
-def decision_message(metric, new_value, production_value, better):
-    if production_value is None:
-        return (f"No production model with a {metric} tag: the new model "
-                f"({metric} {new_value:.4f}) will be registered.")
-    verdict = "better than" if better else "not better than"
-    return f"New model {metric} {new_value:.4f} is {verdict} production's {production_value:.4f}."
 
 
 def parse_args(argv=None):
@@ -68,8 +40,7 @@ def production_model(workspace, model_name, experiment_name):
 
 def main(argv=None):
     args = parse_args(argv)
-    settings = json.loads(PARAMETERS_FILE.read_text(encoding="utf-8"))["evaluation"]
-    metric, higher_is_better = settings["metric"], settings["higher_is_better"]
+    metric, higher_is_better = evaluation_settings()
     run = Run.get_context()
     parent = run.parent
     new_value = last_logged(parent.get_metrics().get(metric))

@@ -4,36 +4,7 @@ from unittest import mock
 import pytest
 
 from {{ cookiecutter.project_name }}.evaluate import evaluate_model
-from {{ cookiecutter.project_name }}.evaluate.evaluate_model import (
-    is_new_model_better, last_logged, metric_from_tags)
-
-
-def test_a_higher_auc_is_better():
-    assert is_new_model_better(0.64, 0.62)
-
-
-def test_a_lower_auc_is_worse():
-    assert not is_new_model_better(0.60, 0.62)
-
-
-def test_a_tie_is_not_better():
-    assert not is_new_model_better(0.62, 0.62)
-
-
-def test_with_no_production_model_the_new_one_is_better():
-    assert is_new_model_better(0.51, None)
-
-
-def test_lower_is_better_metrics_compare_the_other_way():
-    assert is_new_model_better(0.1, 0.2, higher_is_better=False)
-    assert not is_new_model_better(0.3, 0.2, higher_is_better=False)
-    assert not is_new_model_better(0.2, 0.2, higher_is_better=False)
-
-
-def test_metric_tags_are_read_as_numbers():
-    assert metric_from_tags({"auc": "0.6217"}, "auc") == 0.6217
-    assert metric_from_tags({"BuildId": "12"}, "auc") is None
-    assert metric_from_tags(None, "auc") is None
+from {{ cookiecutter.project_name }}.evaluate.evaluate_model import last_logged
 
 
 def test_a_metric_logged_twice_counts_once_with_its_last_value():

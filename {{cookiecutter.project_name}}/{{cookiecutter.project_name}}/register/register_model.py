@@ -1,51 +1,20 @@
 """The Azure ML pipeline's registration step: register the trained model with its tags and data.
 
-The model's tags say where it came from: its metrics (``registration.tags`` in
-``parameters.json``, read from the ``metrics.json`` the training step saved with the model), the
-Azure DevOps build (``BuildId``, ``BuildUri``, which the CI uses to find
-the model), the project (``area``), the experiment and the pipeline run. A pipeline started by
-hand has no build tags and a model trained from a local file has no dataset: both are left out
+The tags are ``tags.py``'s (metrics, build, project, experiment, pipeline run). A pipeline
+started by hand has no build tags and a model trained from a local file has no dataset: both are left out
 rather than failing the step.
 """
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from azureml.core import Dataset, Run
 from azureml.core.model import Model
 
-PARAMETERS_FILE = Path(__file__).resolve().parents[1] / "parameters.json"
+from register.tags import (METRICS_FILE_NAME, build_model_tags, missing_metrics,
+                           read_model_metrics, registration_metric_names)
+
 MODEL_FILE_NAME = "{{ cookiecutter.__model_name }}"
-METRICS_FILE_NAME = "metrics.json"
-PROJECT_NAME = "{{ cookiecutter.project_name }}"
-BUILD_TAGS = ("BuildId", "BuildUri")
-
-
-def build_model_tags(metric_names, model_metrics, run_tags, experiment_name, run_id,
-                     area=PROJECT_NAME):
-    """The registered model's tags, all strings, from its metrics and the pipeline run's tags.
-
-    Metrics and build tags that are not there are left out.
-    """
-    tags = {"area": area, "experiment_name": experiment_name, "run_id": run_id}
-    for name in metric_names:
-        if model_metrics.get(name) is not None:
-            tags[name] = str(model_metrics[name])
-    for name in BUILD_TAGS:
-        if run_tags.get(name):
-            tags[name] = str(run_tags[name])
-    return tags
-
-
-def missing_metrics(metric_names, tags):
-    return [name for name in metric_names if name not in tags]
-
-
-def read_model_metrics(step_input):
-    """The metrics the training step saved next to the model; empty if it saved none."""
-    path = Path(step_input) / METRICS_FILE_NAME
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
 def parse_args(argv=None):
@@ -63,7 +32,7 @@ def main(argv=None):
     if not model_path.is_file():
         sys.exit(f"error: no model file {model_path}: the training step saves it there "
                  "under --model_name")
-    metric_names = json.loads(PARAMETERS_FILE.read_text(encoding="utf-8"))["registration"]["tags"]
+    metric_names = registration_metric_names()
     run = Run.get_context()
     parent = run.parent
     workspace = run.experiment.workspace

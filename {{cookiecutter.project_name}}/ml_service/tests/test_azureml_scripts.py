@@ -1,0 +1,145 @@
+"""The Azure ML CLI scripts the pipelines run, with a fake ``az`` on PATH that answers from a
+script of replies and records every call: the Azure boundary is the ``az`` command itself."""
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPTS = Path(__file__).resolve().parents[1] / "azureml" / "scripts"
+REPOSITORY = SCRIPTS.parents[2]
+FAKE_AZ = '''#!{python}
+import json, os, sys
+call = " ".join(sys.argv[1:])
+with open(os.environ["FAKE_AZ_LOG"], "a", encoding="utf-8") as log:
+    log.write(call + "\\n")
+replies = json.loads(os.environ["FAKE_AZ_REPLIES"])
+for prefix, reply in replies.items():
+    if call.startswith(prefix):
+        print(reply)
+        break
+'''
+WORKSPACE = {"RESOURCE_GROUP": "rg", "WORKSPACE_NAME": "ws"}
+
+
+@pytest.fixture
+def fake_az(tmp_path):
+    """Run a script with ``az`` answering ``replies`` (command prefix -> stdout); returns the
+    completed process and the ``az`` calls it made."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    az = bin_dir / "az"
+    az.write_text(FAKE_AZ.format(python=sys.executable), encoding="utf-8")
+    az.chmod(az.stat().st_mode | stat.S_IEXEC)
+    # The scripts' python is this one, with the project's requirements.
+    (bin_dir / "python").symlink_to(sys.executable)
+    log = tmp_path / "az.log"
+
+    def run(script, replies, *args, **env):
+        log.write_text("", encoding="utf-8")
+        completed = subprocess.run(
+            ["bash", str(SCRIPTS / script), *args], cwd=REPOSITORY, capture_output=True,
+            text=True, timeout=60,
+            env={"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "FAKE_AZ_LOG": str(log),
+                 "FAKE_AZ_REPLIES": json.dumps({"extension show": "2.33.1", **replies}),
+                 **WORKSPACE, **env})
+        return completed, log.read_text(encoding="utf-8").splitlines()
+    return run
+
+
+def test_submit_registers_the_environment_then_submits_with_the_builds_inputs(fake_az):
+    completed, calls = fake_az("submit_training_job.sh", {"ml job create": "job-123"},
+                               EXPERIMENT_NAME="exp", RUN_EVALUATION="true", BUILD_ID="42",
+                               BUILD_URI="https://dev.azure.com/x/42")
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "job-123"
+    assert calls[1].startswith("ml environment create --file")
+    submit = calls[2]
+    for expected in ("ml job create --file", "pipeline.yml", "--resource-group rg",
+                     "--workspace-name ws", "experiment_name=exp", "inputs.run_evaluation=true",
+                     "inputs.build_id=42", "inputs.build_uri=https://dev.azure.com/x/42",
+                     "tags.BuildId=42", "--query name"):
+        assert expected in submit
+
+
+def test_the_pinned_ml_extension_is_installed_when_another_version_is_there(fake_az):
+    _, calls = fake_az("model_version.sh", {"extension show": "2.30.0"}, MODEL_NAME="m",
+                       BUILD_ID="42")
+    assert calls[1] == "extension add --name ml --version 2.33.1 --upgrade --yes --output none"
+
+
+def test_a_missing_variable_stops_the_script_before_any_call(fake_az):
+    completed, calls = fake_az("submit_training_job.sh", {}, RESOURCE_GROUP="")
+    assert completed.returncode != 0 and "RESOURCE_GROUP" in completed.stderr
+    assert calls == []
+
+
+@pytest.mark.parametrize("status", ["Failed", "Canceled", "NotResponding", ""])
+def test_the_check_fails_on_anything_but_completed(fake_az, status):
+    completed, _ = fake_az("check_training_job.sh", {"ml job show": status,
+                                                     "ml model list": "3"},
+                           "job-123", MODEL_NAME="m", BUILD_ID="42")
+    assert completed.returncode == 1
+    assert f"training job job-123 ended {status}, not Completed" in completed.stderr
+
+
+def test_the_check_fails_when_no_model_carries_the_builds_tag(fake_az):
+    completed, calls = fake_az("check_training_job.sh", {"ml job show": "Completed"},
+                               "job-123", MODEL_NAME="m", BUILD_ID="42")
+    assert completed.returncode == 1
+    assert "model was not registered for this run" in completed.stderr
+    assert "[?tags.BuildId=='42'].version | [0]" in calls[-1]
+
+
+def test_the_check_prints_the_registered_version(fake_az):
+    completed, _ = fake_az("check_training_job.sh", {"ml job show": "Completed",
+                                                     "ml model list": "3"},
+                           "job-123", MODEL_NAME="m", BUILD_ID="42")
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "3"
+
+
+DEPLOY_ENV = {"MODEL_NAME": "m.pkl", "BUILD_ID": "42", "ENDPOINT_NAME": "team-ep",
+              "DEPLOYMENT_NAME": "blue"}
+
+
+def test_the_first_deployment_creates_the_endpoint_and_takes_all_traffic(fake_az):
+    completed, calls = fake_az("deploy_online_endpoint.sh", {"ml model list": "3"},
+                               **DEPLOY_ENV)
+    assert completed.returncode == 0, completed.stderr
+    made = [call.split(" --")[0] for call in calls if " create " in f" {call} "]
+    assert made == ["ml online-endpoint create", "ml online-deployment create"]
+    deployment = next(call for call in calls if call.startswith("ml online-deployment create"))
+    assert "--set model=azureml:m.pkl:3 --all-traffic" in deployment
+
+
+def test_a_later_deployment_updates_and_sets_the_traffic_explicitly(fake_az):
+    completed, calls = fake_az("deploy_online_endpoint.sh", {
+        "ml model list": "4", "ml online-endpoint list": "team-ep",
+        "ml online-deployment list": "blue"}, **DEPLOY_ENV)
+    assert completed.returncode == 0, completed.stderr
+    assert not any(" create " in f" {call} " for call in calls)
+    assert any(call.startswith("ml online-deployment update") and "azureml:m.pkl:4" in call
+               for call in calls)
+    assert any(call.startswith("ml online-endpoint update --name team-ep")
+               and "--traffic blue=100" in call for call in calls)
+
+
+def test_nothing_is_deployed_without_a_model_from_the_build(fake_az):
+    completed, calls = fake_az("deploy_online_endpoint.sh", {}, **DEPLOY_ENV)
+    assert completed.returncode == 1 and "no m.pkl registered by build 42" in completed.stderr
+    assert not any("online-" in call for call in calls)
+
+
+def test_the_smoke_test_sends_the_key_in_its_environment_not_its_arguments(fake_az, tmp_path):
+    completed, calls = fake_az("smoke_test_online_endpoint.sh", {
+        "ml online-endpoint show": "http://127.0.0.1:9/score",
+        "ml online-endpoint get-credentials": "s3cret"}, "--attempts", "1",
+        ENDPOINT_NAME="team-ep")
+    # Port 9 answers nothing: the smoke test starts, on the endpoint's URL, and cannot connect.
+    assert completed.returncode != 0
+    assert "smoke test of http://127.0.0.1:9/score failed" in completed.stderr
+    assert not any("s3cret" in call for call in calls)
