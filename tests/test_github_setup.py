@@ -12,7 +12,8 @@ import pytest
 from conftest import bake_once, run_python
 
 SCRIPT = "environment_setup/github_setup.py"
-TEAM_7 = {"team_number": "7", "iac_tool": "terraform", "orchestrator": "github_actions"}
+TEAM_7 = {"team_number": "7", "iac_tool": "terraform", "azureml_sdk": "v2",
+          "orchestrator": "github_actions"}
 REPOSITORY = "contoso/EY_Team7_MLOps"
 APP = "'<application-id>'"
 SCOPE = "'/subscriptions/<subscription-id>/resourceGroups/eyteam7-AML-RG'"
@@ -132,7 +133,7 @@ def test_real_run_without_a_cli_fails_with_one_line(team_7, tmp_path, missing, m
 
 @pytest.mark.parametrize("iac_tool", ["arm", "terraform"])
 def test_readme_and_setup_file_show_the_same_variables(iac_tool):
-    project = bake_once(iac_tool=iac_tool, orchestrator="github_actions")
+    project = bake_once(iac_tool=iac_tool, azureml_sdk="v2", orchestrator="github_actions")
     setup = json.loads((project / "environment_setup" / "github.json").read_text())
     readme = (project / "README.md").read_text()
 

@@ -175,6 +175,29 @@ def test_invalid_answer_stops_generation_and_leaves_nothing(cookies, tmpdir, cap
     assert [path for path in tmpdir.join("cookies").visit() if path.basename != "bake00"] == []
 
 
+GITHUB_ACTIONS_WITH_V1 = (
+    "ERROR: orchestrator='github_actions': not with azureml_sdk='v1': the workflows drive the v2 "
+    "CLI; v1's published pipelines and the Azure ML extension of Azure DevOps have no GitHub "
+    "Actions counterpart (the v1 Azure/aml-* actions are retired); allowed: any orchestrator but "
+    "'github_actions' with azureml_sdk='v1'")
+
+
+def test_github_actions_with_sdk_v1_is_refused_in_one_line(cookies, tmpdir, capfd):
+    result = bake(cookies, orchestrator="github_actions", azureml_sdk="v1")
+
+    assert result.exit_code != 0 and result.project_path is None
+    assert [line for line in capfd.readouterr().err.splitlines()
+            if line.startswith("ERROR: orchestrator")] == [GITHUB_ACTIONS_WITH_V1]
+    assert [path for path in tmpdir.join("cookies").visit() if not path.isdir()] == []
+
+
+def test_github_actions_is_accepted_with_sdk_v2(default_context):
+    v2 = {**default_context, "orchestrator": "github_actions", "azureml_sdk": "v2"}
+    assert pre_gen.find_problems(v2) == []
+    assert pre_gen.find_problems({**v2, "azureml_sdk": "v1"}) == [
+        GITHUB_ACTIONS_WITH_V1.removeprefix("ERROR: ")]
+
+
 def test_there_are_at_least_25_distinct_invalid_answers():
     assert len({repr(overrides) for overrides, _ in INVALID_ANSWERS}) >= 25
 
