@@ -91,6 +91,7 @@ GITHUB_ACTIONS_PATHS = (
     "environment_setup/test_github_setup.py",
     "ml_service/util/junit_summary.py",
     "ml_service/tests/test_junit_summary.py",
+    "ml_service/tests/test_workflow_scripts.py",
 )
 # Which answer keeps which paths: a path is kept only when every entry that lists it (or a
 # folder above it) matches the answers.

@@ -115,7 +115,11 @@ NAME_RULES = {
 }
 
 # Names that exist only for one answer's value: checked only when that value is chosen.
-ONLY_WHEN = {"__online_endpoint_name": ("azureml_sdk", "v2")}
+# GitHub Actions deploys to a QA endpoint before production, under the same rule.
+NAME_RULES["__qa_online_endpoint_name"] = NAME_RULES["__online_endpoint_name"]
+
+ONLY_WHEN = {"__online_endpoint_name": ("azureml_sdk", "v2"),
+             "__qa_online_endpoint_name": ("orchestrator", "github_actions")}
 
 # Combinations with no sound path: (answer, its value, the answer and value it excludes, why).
 REFUSED_COMBINATIONS = (
@@ -142,6 +146,7 @@ DERIVED_FROM = {
     "__key_vault": "base_name",
     "__app_insights": "base_name",
     "__online_endpoint_name": "project_name",
+    "__qa_online_endpoint_name": "project_name",
 }
 
 
