@@ -55,25 +55,15 @@ def option_values():
     return values
 
 
-def refused(overrides):
-    """Whether the pre-generation hook refuses this combination (REFUSED_COMBINATIONS)."""
-    answers = {**default_answers(), **overrides}
-    return any(answers[key] == value and answers[excluded] == excluded_value
-               for key, value, excluded, excluded_value, _ in refused_combinations())
-
-
-@functools.lru_cache(maxsize=None)
-def refused_combinations():
-    return load_hook("pre_gen_project").REFUSED_COMBINATIONS
-
-
 def crossed_combinations():
     """Every combination of the small options (booleans, short choice lists), which interact,
-    except those the pre-generation hook refuses (its tests check that it does)."""
+    that the pre-generation hook accepts (it refuses a few pairs, each with a reason)."""
     crossed = {key: vals for key, vals in option_values().items()
                if len(vals) <= MAX_CROSSED_VALUES}
+    refusals = load_hook("pre_gen_project").combination_problems
     combinations = [dict(zip(crossed, combo)) for combo in itertools.product(*crossed.values())]
-    return [overrides for overrides in combinations if not refused(overrides)]
+    return [combination for combination in combinations
+            if not refusals({**default_answers(), **combination})]
 
 
 def option_matrix():

@@ -21,6 +21,7 @@ WORKSHOP_CONTEXT = {
     "deploy_aks": False,
     "deploy_webapp": False,
     "run_evaluation": False,
+    "azureml_sdk": "v1",
     "orchestrator": "azure_devops",
     "devops_organization": "https://dev.azure.com/eyteam1",
     "devops_project": "MCW-EY-DevOps-for-Data-Science",
@@ -40,6 +41,8 @@ WORKSHOP_CONTEXT = {
     "__aks_compute_name": "aks",
     "__aks_deployment_name": "mlops-aks",
     "__webapp_deployment_name": "eyteam1-webapp",
+    "__online_endpoint_name": "eyteam1-driver-training",
+    "__online_deployment_name": "blue",
     "__variable_group": {
         "BASE_NAME": "eyteam1",
         "LOCATION": "australiaeast",

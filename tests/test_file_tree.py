@@ -6,6 +6,7 @@ from conftest import (TEMPLATE_DIR, bake_once, crossed_combinations, default_ans
 from test_generation import generated_files
 
 post_gen = load_hook("post_gen_project")
+TEMPLATE_PROJECT = TEMPLATE_DIR / "{{cookiecutter.project_name}}"
 
 DEFAULT_TREE = """
 .env.example
@@ -26,12 +27,16 @@ driver_training/__init__.py
 driver_training/conda_dependencies.yml
 driver_training/conftest.py
 driver_training/evaluate/__init__.py
+driver_training/evaluate/decision.py
 driver_training/evaluate/evaluate_model.py
+driver_training/evaluate/test_decision.py
 driver_training/evaluate/test_evaluate_model.py
 driver_training/parameters.json
 driver_training/register/__init__.py
 driver_training/register/register_model.py
+driver_training/register/tags.py
 driver_training/register/test_register_model.py
+driver_training/register/test_tags.py
 driver_training/scoring/__init__.py
 driver_training/scoring/deployment_config_aci.yml
 driver_training/scoring/inference_config.yml
@@ -99,9 +104,8 @@ def test_default_repository_has_exactly_these_files(default_project):
 
 
 def test_every_optional_path_is_in_the_template():
-    template_project = TEMPLATE_DIR / "{{cookiecutter.project_name}}"
     missing = [path for paths in post_gen.OPTIONAL_PATHS.values() for path in paths
-               if not (template_project / path.format(project="{{cookiecutter.project_name}}"))
+               if not (TEMPLATE_PROJECT / path.format(project="{{cookiecutter.project_name}}"))
                .exists()]
     assert missing == []
 
@@ -117,8 +121,7 @@ def test_each_answer_adds_exactly_its_own_files(overrides):
     def common(tree):
         return [file for file in tree if not under(file, all_optional, "driver_training")]
     assert common(files) == common(DEFAULT_TREE)
-    template_project = TEMPLATE_DIR / "{{cookiecutter.project_name}}"
-    optional_files = {file for file in files_of(template_project)
+    optional_files = {file for file in files_of(TEMPLATE_PROJECT)
                       if under(file, all_optional, "{{cookiecutter.project_name}}")}
     for template_file in optional_files:
         file = template_file.replace("{{cookiecutter.project_name}}", "driver_training")
@@ -126,3 +129,19 @@ def test_each_answer_adds_exactly_its_own_files(overrides):
                      for (key, value), paths in post_gen.OPTIONAL_PATHS.items()
                      if under(file, paths, "driver_training"))
         assert (file in files) == wanted, f"{file} with {overrides}"
+
+
+def test_sdk_v2_files_take_their_v1_namesakes_places(default_project):
+    """``<name>.v2<suffix>`` files never reach a repository; in a v2 one, the file of the v1 name
+    holds the v2 text."""
+    v2_project = bake_once(azureml_sdk="v2")
+    for project in (default_project, v2_project):
+        assert not [file for file in files_of(project) if post_gen.SDK_V2_MARK + "." in file]
+    variants = post_gen.sdk_v2_variants(TEMPLATE_PROJECT)
+    assert len(variants) >= 5
+    for variant, replaced in variants.items():
+        relative = replaced.relative_to(TEMPLATE_PROJECT).as_posix().replace(
+            "{{cookiecutter.project_name}}", "driver_training")
+        v1_text = (default_project / relative).read_text(encoding="utf-8")
+        v2_text = (v2_project / relative).read_text(encoding="utf-8")
+        assert v1_text != v2_text, relative

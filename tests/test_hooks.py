@@ -1,7 +1,8 @@
 """The hooks' logic, tested directly, and every way a bad answer must stop generation cleanly."""
 import pytest
 
-from conftest import bake, default_answers, load_hook, template_answers, writable_copy
+from conftest import (bake, default_answers, load_hook, rendered_answers, template_answers,
+                      writable_copy)
 
 pre_gen = load_hook("pre_gen_project")
 post_gen = load_hook("post_gen_project")
@@ -260,3 +261,41 @@ def test_defaults_are_the_workshop_answers():
     assert (defaults["team_number"], defaults["project_name"], defaults["location"]) == (
         "1", "driver_training", "australiaeast")
     assert defaults["run_evaluation"] is False
+
+
+# --- azureml_sdk=v2: its endpoint name and the combinations it refuses ------------------------
+
+@pytest.mark.parametrize("overrides, line_start", [
+    ({"azureml_sdk": "v2", "deploy_aks": True},
+     "ERROR: deploy_aks=True: not with azureml_sdk='v2'"),
+    ({"azureml_sdk": "v2", "deploy_webapp": True},
+     "ERROR: deploy_webapp=True: not with azureml_sdk='v2'"),
+    ({"azureml_sdk": "v2", "project_name": "driver_training_for_all_teams"},
+     "ERROR: online_endpoint_name (from project_name)='eyteam1-driver-training-for-all-teams': "
+     "is 37 characters long"),
+], ids=["aks", "webapp", "endpoint-name"])
+def test_v2_refusals_stop_generation_with_one_line_and_leave_nothing(cookies, tmpdir, capfd,
+                                                                    overrides, line_start):
+    result = bake(cookies, **overrides)
+    _, err = capfd.readouterr()
+    assert result.exit_code != 0 and result.project_path is None
+    [line] = [line for line in err.splitlines() if line.startswith("ERROR: ")]
+    assert line.startswith(line_start) and "; allowed: " in line
+    assert [path for path in tmpdir.join("cookies").visit() if not path.isdir()] == []
+
+
+def test_the_endpoint_name_is_checked_only_when_v2_uses_it():
+    long_name = {"project_name": "driver_training_for_all_teams"}
+    assert pre_gen.find_problems(dict(rendered_answers(**long_name))) == []
+    assert len(pre_gen.find_problems(dict(rendered_answers(azureml_sdk="v2", **long_name)))) == 1
+
+
+@pytest.mark.parametrize("value", ["eyteam1-driver-training", "abc", "a" * 32, "a1-b2"])
+def test_valid_endpoint_names(value):
+    assert pre_gen.NAME_RULES["__online_endpoint_name"].problem(value) is None
+
+
+@pytest.mark.parametrize("value", ["ab", "a" * 33, "1team-ep", "team_ep", "team-ep-", "-team"])
+def test_invalid_endpoint_names(value):
+    # Azure's rule; the SDK's loader checks only the form, not the length (research sdk_v2 §4.3).
+    assert pre_gen.NAME_RULES["__online_endpoint_name"].problem(value) is not None

@@ -22,6 +22,10 @@ from conftest import bake_once, matrix_id, rendered_answers
 CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
 AML_RUN_PIPELINE_TASK = (
     "ms-air-aiagility.vss-services-azureml.azureml-restApi-task.MLPublishedPipelineRestAPITask@0")
+# The agentless wait of the Marketplace extension ms-air-aiagility.azureml-v2 (azureml_sdk=v2).
+AML_JOB_WAIT_TASK = "AzureMLJobWaitTask@1"
+AML_JOB_WAIT_INPUTS = ["serviceConnection", "resourceGroupName", "azureMLWorkspaceName",
+                       "azureMLJobName"]
 
 # The only departures from the vendored schema, each the schema's fault:
 SCHEMA_EXCEPTIONS = {
@@ -34,6 +38,10 @@ SCHEMA_EXCEPTIONS = {
         "The schema knows the built-in tasks only; the agentless 'Invoke ML pipeline' task of "
         f"the Azure Machine Learning extension ({AML_RUN_PIPELINE_TASK}) is the one Marketplace "
         "task the pipelines use. The exception adds that task with the inputs we give it."),
+    "azureml-v2-wait-task": (
+        f"Likewise {AML_JOB_WAIT_TASK}, the agentless 'Wait for Azure ML job' task of the Azure "
+        "ML v2 extension (ms-air-aiagility.azureml-v2), which the v2 CI uses to wait for the "
+        "training job without holding an agent. The exception adds it with its four inputs."),
     "publish-code-coverage-v2": (
         "PublishCodeCoverageResults@2 (v1 is deprecated) is in the schema's list of task names "
         "but has no entry describing its inputs, so every use of it fails. The exception adds "
@@ -76,16 +84,18 @@ def patched_schema():
     definitions = schema["definitions"]
     definitions["pipeline"]["anyOf"].append({"$ref": "#/definitions/variablesTemplate"})
     task = definitions["task"]
-    task["properties"]["task"]["anyOf"].append({"enum": [AML_RUN_PIPELINE_TASK]})
+    task["properties"]["task"]["anyOf"].append({"enum": [AML_RUN_PIPELINE_TASK,
+                                                          AML_JOB_WAIT_TASK]})
     task["anyOf"].append(task_entry(
         AML_RUN_PIPELINE_TASK,
         ["azureSubscription", "PipelineId", "ExperimentName", "PipelineParameters"],
         ["azureSubscription", "PipelineId", "ExperimentName"]))
+    task["anyOf"].append(task_entry(AML_JOB_WAIT_TASK, AML_JOB_WAIT_INPUTS, AML_JOB_WAIT_INPUTS))
     task["anyOf"].append(task_entry(
         "PublishCodeCoverageResults@2",
         ["summaryFileLocation", "pathToSources", "failIfCoverageEmpty"],
         ["summaryFileLocation"]))
-    assert len(SCHEMA_EXCEPTIONS) == 3, "one patch above per documented exception"
+    assert len(SCHEMA_EXCEPTIONS) == 4, "one patch above per documented exception"
     return schema
 
 
@@ -154,13 +164,16 @@ def test_each_schema_exception_is_still_needed(tmp_path):
     aml_task = tmp_path / "aml-task.yml"
     aml_task.write_text(f"jobs:\n  - job: Run\n    pool: server\n    steps:\n"
                         f"      - task: {AML_RUN_PIPELINE_TASK}\n", encoding="utf-8")
+    wait_task = tmp_path / "wait-task.yml"
+    wait_task.write_text(f"jobs:\n  - job: Wait\n    pool: server\n    steps:\n"
+                         f"      - task: {AML_JOB_WAIT_TASK}\n", encoding="utf-8")
     coverage = tmp_path / "coverage.yml"
     coverage.write_text("steps:\n  - task: PublishCodeCoverageResults@2\n    inputs:\n"
                         "      summaryFileLocation: coverage.xml\n", encoding="utf-8")
     report = check_jsonschema(["--builtin-schema", "vendor.azure-pipelines"],
-                              [variables_only, aml_task, coverage])
+                              [variables_only, aml_task, wait_task, coverage])
     assert {Path(error["filename"]).name for error in report["errors"]} == {
-        "variables-only.yml", "aml-task.yml", "coverage.yml"}
+        "variables-only.yml", "aml-task.yml", "wait-task.yml", "coverage.yml"}
 
 
 @pytest.mark.parametrize("overrides", structural_combinations(**AZURE_DEVOPS), ids=matrix_id)
@@ -205,7 +218,7 @@ def test_cross_references_resolve(overrides):
             if module != "pip" and not (project / (module.replace(".", "/") + ".py")).is_file():
                 problems.append(f"{relative}: python -m {module}: no such module")
         for node in walk(document):
-            for key in ("workingDirectory", "Dockerfile"):
+            for key in ("workingDirectory", "Dockerfile", "scriptPath"):
                 if key in node and not (project / node[key]).exists():
                     problems.append(f"{relative}: {key} {node[key]} does not exist")
             include = node.get("paths", {}).get("include", []) if "paths" in node else []
@@ -239,14 +252,19 @@ def test_cd_stages_follow_the_answers(overrides):
     project, answers = bake_once(**overrides), rendered_answers(**overrides)
     cd = load(project / f".pipelines/{answers['project_name']}-cd.yml")
     stages = [stage["stage"] for stage in cd["stages"]]
-    expected = (["Deploy_ACI"] + ["Deploy_AKS"] * answers["deploy_aks"]
-                + ["Deploy_Webapp"] * answers["deploy_webapp"])
-    assert stages == expected
     ci_resource = cd["resources"]["pipelines"][0]
     assert ci_resource["source"] == answers["__ci_pipeline_name"]
     assert ci_resource["trigger"]["branches"]["include"] == ["main"]
-    assert [parameter["name"] for parameter in cd["parameters"]] == ["artifactBuildId"]
     text = (project / ".pipelines" / f"{answers['project_name']}-cd.yml").read_text("utf-8")
+    if answers["azureml_sdk"] == "v2":
+        # The hook refuses AKS and Web App with v2: the managed online endpoint replaces both.
+        assert stages == ["Deploy_Online_Endpoint"]
+        assert "deploy_online_endpoint.sh" in text and "smoke_test_online_endpoint.sh" in text
+        return
+    expected = (["Deploy_ACI"] + ["Deploy_AKS"] * answers["deploy_aks"]
+                + ["Deploy_Webapp"] * answers["deploy_webapp"])
+    assert stages == expected
+    assert [parameter["name"] for parameter in cd["parameters"]] == ["artifactBuildId"]
     assert ("--type AKS" in text) == answers["deploy_aks"]
     assert ("--type Webapp" in text) == answers["deploy_webapp"]
     assert "az ml " not in text, "the Azure ML CLI v1 extension is out of support"
@@ -263,7 +281,7 @@ def test_variables_template_matches_the_answers_and_env_example(bakes):
                            (project / ".env.example").read_text("utf-8").splitlines()
                            if "=" in line and not line.startswith("#"))
         shared = set(entries) & set(env_example)
-        assert len(shared) >= 20
+        assert len(shared) >= (20 if answers["azureml_sdk"] == "v1" else 10)
         assert {key: entries[key] for key in shared} == {key: env_example[key] for key in shared}
 
 
