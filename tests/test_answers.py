@@ -43,6 +43,7 @@ WORKSHOP_CONTEXT = {
     "__webapp_deployment_name": "eyteam1-webapp",
     "__online_endpoint_name": "eyteam1-driver-training",
     "__online_deployment_name": "blue",
+    "__qa_online_endpoint_name": "eyteam1-driver-training-qa",
     "__variable_group": {
         "BASE_NAME": "eyteam1",
         "LOCATION": "australiaeast",

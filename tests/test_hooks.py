@@ -299,3 +299,14 @@ def test_valid_endpoint_names(value):
 def test_invalid_endpoint_names(value):
     # Azure's rule; the SDK's loader checks only the form, not the length (research sdk_v2 §4.3).
     assert pre_gen.NAME_RULES["__online_endpoint_name"].problem(value) is not None
+
+
+def test_the_qa_endpoint_name_is_checked_only_with_github_actions():
+    # eyteam1-driver-training-for-al is 30 characters, its QA endpoint 33.
+    long_name = {"azureml_sdk": "v2", "project_name": "driver_training_for_al"}
+    assert pre_gen.find_problems(dict(rendered_answers(**long_name))) == []
+    assert pre_gen.find_problems(dict(rendered_answers(orchestrator="github_actions",
+                                                       **long_name))) == [
+        "qa_online_endpoint_name (from project_name)='eyteam1-driver-training-for-al-qa': "
+        "is 33 characters long; allowed: 3 to 32 letters, digits and hyphens, starting with a "
+        "letter, not ending in a hyphen"]
