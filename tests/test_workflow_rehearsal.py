@@ -1,0 +1,170 @@
+"""Rehearse every GitHub Actions step that runs ``python -m``, offline, in the runner's environment.
+
+For each combination of answers that generates workflows, every step whose ``run:`` script runs
+``python -m <module>`` (itself or through a repository script; ``pip`` aside) runs once per
+distinct script, with:
+- the interpreter of a venv with exactly the generated ``requirements.txt`` (the workflows'
+  "Install requirements.txt" step), built once per distinct file per session;
+- the environment GitHub gives the step: the workflow's, the job's and the step's ``env:``,
+  ``${{ vars.X }}`` from the set-up script's repository variables, the run's ids, and the
+  ``GITHUB_*`` files; nothing of this test process;
+- a stand-in ``az`` that answers the endpoint's address and key (as a signed-in CLI would), and
+  no network at all (``unshare -n``).
+A step must succeed, or get as far as its first call to Azure (a connection error raised on the
+way out); an import error, a missing variable, a usage error or another exception fails it.
+"""
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from azure_devops import structural_combinations
+from conftest import bake_once, matrix_id, writable_copy
+from test_workflows import GITHUB_ACTIONS, load, load_setup_script, workflow_files
+
+pytestmark = pytest.mark.slow
+
+SCORING_URI = "https://rehearsal-endpoint.australiaeast.inference.ml.azure.com/score"
+STAND_IN_AZ = f"""#!/bin/sh
+# Stand-in for a signed-in Azure CLI: the endpoint's address and key; every other call succeeds.
+case "$*" in
+  "ml online-endpoint show "*) echo {SCORING_URI} ;;
+  "ml online-endpoint get-credentials "*) echo rehearsal-key ;;
+esac
+exit 0
+"""
+EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*}}")
+PYTHON_MODULE = re.compile(r"\bpython3? -m (?!pip\b)[\w.]+")
+SCRIPT = re.compile(r"\bbash (\S+\.sh)\b")
+REACHED_AZURE = ("ConnectionError", "NameResolutionError", "Failed to resolve")
+NOT_REACHED = ("No module named", "is not set", "usage:", "command not found")
+GITHUB_CONTEXT = {"github.run_id": "1234", "github.sha": "0" * 40,
+                  "github.server_url": "https://github.com", "github.repository": "contoso/repo",
+                  "github.event.workflow_run.id": "1234"}
+
+
+class Rehearsal:
+    """The session's venvs (one per distinct requirements.txt) and the scripts already run."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.venvs = {}
+        self.results = {}
+        self.bin = folder / "bin"
+        self.bin.mkdir()
+        (self.bin / "az").write_text(STAND_IN_AZ, encoding="utf-8")
+        (self.bin / "az").chmod(0o755)
+
+    def venv(self, requirements):
+        digest = hashlib.sha256(requirements.read_bytes()).hexdigest()[:16]
+        if digest not in self.venvs:
+            venv = self.folder / f"venv-{digest}"
+            base_python = getattr(sys, "_base_executable", sys.executable)
+            subprocess.run([base_python, "-m", "venv", str(venv)], check=True, timeout=300)
+            installed = subprocess.run(
+                [str(venv / "bin/python"), "-m", "pip", "install", "--quiet",
+                 "--disable-pip-version-check", "-r", str(requirements)],
+                capture_output=True, text=True, timeout=1800)
+            assert installed.returncode == 0, installed.stderr[-3000:]
+            self.venvs[digest] = venv
+        return digest, self.venvs[digest]
+
+    def run(self, key, script, venv, env, cwd):
+        """Run ``script`` as the runner would (bash -e -o pipefail), once per ``key``."""
+        if key not in self.results:
+            home = self.folder / "home"
+            home.mkdir(exist_ok=True)
+            files = {name: self.folder / f"{name.lower()}-{len(self.results)}"
+                     for name in ("GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "GITHUB_ENV")}
+            for path in files.values():
+                path.write_text("", encoding="utf-8")
+            completed = subprocess.run(
+                ["unshare", "-n", "bash", "--noprofile", "--norc", "-e", "-o", "pipefail",
+                 "-c", script], cwd=cwd, capture_output=True, text=True, timeout=600,
+                env={"PATH": f"{venv}/bin:{self.bin}:/usr/bin:/bin", "HOME": str(home),
+                     "LANG": "C.UTF-8", **{name: str(path) for name, path in files.items()},
+                     **env})
+            self.results[key] = (completed.returncode, completed.stdout + completed.stderr,
+                                 files["GITHUB_STEP_SUMMARY"].read_text(encoding="utf-8"))
+        return self.results[key]
+
+
+@pytest.fixture(scope="session")
+def rehearsal(tmp_path_factory):
+    if shutil.which("unshare") is None:
+        pytest.fail("the rehearsal needs `unshare` (util-linux) to run steps without a network")
+    return Rehearsal(tmp_path_factory.mktemp("workflow-rehearsal"))
+
+
+def evaluate(value, context):
+    """A workflow ``env:`` value with its ``${{ }}`` expressions as GitHub would fill them in
+    (``a || b``: the first one known)."""
+    def fill(match):
+        for operand in match.group(1).split("||"):
+            operand = operand.strip()
+            if operand in context:
+                return context[operand]
+        raise AssertionError(f"the rehearsal does not know ${{{{ {match.group(1)} }}}}")
+    return EXPRESSION.sub(fill, str(value))
+
+
+def runs_python(script, project):
+    """Whether a ``run:`` script runs ``python -m`` itself or through a repository script."""
+    texts = [script] + [(project / path).read_text(encoding="utf-8")
+                        for path in SCRIPT.findall(script) if (project / path).is_file()]
+    return any(PYTHON_MODULE.search(text) for text in texts)
+
+
+def python_steps(project, variables):
+    """(workflow, job, step name, script, env) of every step that runs ``python -m``."""
+    context = {**GITHUB_CONTEXT, **{f"vars.{name}": value for name, value in variables.items()}}
+    for path in workflow_files(project):
+        workflow = load(path)
+        workflow_env = {name: evaluate(value, context)
+                        for name, value in (workflow.get("env") or {}).items()}
+        for job_id, job in workflow["jobs"].items():
+            job_context = {**context, **{f"env.{name}": value
+                                         for name, value in workflow_env.items()}}
+            job_env = {**workflow_env, **{name: evaluate(value, job_context)
+                                          for name, value in (job.get("env") or {}).items()}}
+            step_context = {**job_context, **{f"env.{name}": value
+                                              for name, value in job_env.items()}}
+            for step in job.get("steps", []):
+                if "run" in step and runs_python(step["run"], project):
+                    env = {**job_env, **{name: evaluate(value, step_context)
+                                         for name, value in (step.get("env") or {}).items()}}
+                    yield path.name, job_id, step["name"], step["run"], env
+
+
+@pytest.mark.parametrize("overrides", structural_combinations(**GITHUB_ACTIONS), ids=matrix_id)
+def test_every_python_step_of_every_workflow_reaches_azure_offline(overrides, rehearsal,
+                                                                   tmp_path):
+    project = writable_copy(bake_once(**overrides), tmp_path)
+    setup = load_setup_script(project)
+    config = setup.load_config(project / "environment_setup" / "github.json")
+    variables = {name: f"<{name}>" for name in setup.IDENTITY_VARIABLES} | config["variables"]
+    digest, venv = rehearsal.venv(project / "requirements.txt")
+    steps = list(python_steps(project, variables))
+    assert {(workflow, step) for workflow, _, step, _, _ in steps} >= {
+        ("ci.yml", "Summarise test results and coverage"),
+        ("deploy.yml", "Smoke test with the two sample rows")}
+    problems, reached = [], set()
+    for workflow, job, step, script, env in steps:
+        key = (digest, script, json.dumps(env, sort_keys=True))
+        returncode, output, summary = rehearsal.run(key, script, venv, env, project)
+        where = f"{workflow} {job} / {step} (exit {returncode})"
+        if any(marker in output for marker in NOT_REACHED):
+            problems.append(f"{where} stopped before Azure:\n{output[-2000:]}")
+        elif returncode != 0 and not any(marker in output for marker in REACHED_AZURE):
+            problems.append(f"{where} failed without reaching Azure:\n{output[-2000:]}")
+        elif returncode != 0:
+            reached.add((workflow, step))
+        elif step.startswith("Summarise"):
+            assert "### Test results" in summary, summary
+    assert not problems, "\n\n".join(problems)
+    # Offline, the smoke test's request to the endpoint is the call that cannot succeed.
+    assert reached == {("deploy.yml", "Smoke test with the two sample rows")}
