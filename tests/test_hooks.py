@@ -214,6 +214,15 @@ def test_remove_paths_removes_files_and_folders(tmp_path):
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["pkg", "scoring"]
 
 
+def test_next_steps_with_github_actions_name_the_set_up_and_the_workflows(default_context):
+    steps = post_gen.next_steps({**default_context, "orchestrator": "github_actions",
+                                 "azureml_sdk": "v2", "iac_tool": "terraform"})
+    assert "python environment_setup/github_setup.py --dry-run" in steps
+    assert "resource group eyteam1-AML-RG" in steps
+    assert ".github/workflows/infrastructure-terraform.yml" in steps
+    assert "Azure DevOps" not in steps and ".pipelines" not in steps
+
+
 def test_unwanted_paths_are_every_unchosen_answers_paths(default_context):
     answers = {**default_context, "project_name": "pkg", "deploy_aks": False}
     unwanted = post_gen.unwanted_paths(answers)
