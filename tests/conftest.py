@@ -160,11 +160,11 @@ def run_python(args, cwd, **kwargs):
     return run([sys.executable, *args], cwd, **kwargs)
 
 
-def run_make(project, target, env=None, check=True, **variables):
-    """``make <target>`` in a generated repository as a user runs it, with this interpreter as
-    PYTHON and one LightGBM thread."""
+def run_make(project, target, env=None, check=True, python=sys.executable, **variables):
+    """``make <target>`` in a generated repository as a user runs it, with ``python`` (this
+    interpreter unless given) as PYTHON and one LightGBM thread."""
     assignments = [f"{key}={value}" for key, value in variables.items()]
-    return run(["make", "--no-print-directory", target, f"PYTHON={sys.executable}", *assignments],
+    return run(["make", "--no-print-directory", target, f"PYTHON={python}", *assignments],
                project, env={**SINGLE_THREAD, **(env or {})}, check=check)
 
 

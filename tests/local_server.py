@@ -36,9 +36,9 @@ def place_team_data(project, csv):
     (project / TEAM_DATA).symlink_to(csv)
 
 
-def make_commands(project, target, **variables):
+def make_commands(project, target, python=sys.executable, **variables):
     """The commands ``make <target>`` would run, as argument lists, read from ``make -n``."""
-    assignments = [f"PYTHON={sys.executable}"]
+    assignments = [f"PYTHON={python}"]
     assignments += [f"{key}={value}" for key, value in variables.items()]
     completed = subprocess.run(["make", "-n", "--no-print-directory", target, *assignments],
                                cwd=project, capture_output=True, text=True, timeout=60, check=True)
@@ -46,13 +46,13 @@ def make_commands(project, target, **variables):
     return [shlex.split(line) for line in lines]
 
 
-def make_command(project, target, **variables):
+def make_command(project, target, python=sys.executable, **variables):
     """The one command ``make <target>`` runs.
 
     Running it directly keeps the server a child of this process (its PID is the server's, not
     make's), while the command itself stays the Makefile's.
     """
-    commands = make_commands(project, target, **variables)
+    commands = make_commands(project, target, python, **variables)
     assert len(commands) == 1, f"make -n {target} prints {len(commands)} commands: {commands}"
     return commands[0]
 

@@ -283,8 +283,8 @@ def test_defaults_are_the_workshop_answers():
      "ERROR: online_endpoint_name (from project_name)='eyteam1-driver-training-for-all-teams': "
      "is 37 characters long"),
 ], ids=["aks", "webapp", "endpoint-name"])
-def test_v2_refusals_stop_generation_with_one_line_and_leave_nothing(cookies, tmpdir, capfd,
-                                                                    overrides, line_start):
+def test_v2_refusals_stop_generation_with_one_line_and_leave_nothing(
+        cookies, tmpdir, capfd, overrides, line_start):
     result = bake(cookies, **overrides)
     _, err = capfd.readouterr()
     assert result.exit_code != 0 and result.project_path is None

@@ -84,8 +84,8 @@ def patched_schema():
     definitions = schema["definitions"]
     definitions["pipeline"]["anyOf"].append({"$ref": "#/definitions/variablesTemplate"})
     task = definitions["task"]
-    task["properties"]["task"]["anyOf"].append({"enum": [AML_RUN_PIPELINE_TASK,
-                                                          AML_JOB_WAIT_TASK]})
+    task["properties"]["task"]["anyOf"].append(
+        {"enum": [AML_RUN_PIPELINE_TASK, AML_JOB_WAIT_TASK]})
     task["anyOf"].append(task_entry(
         AML_RUN_PIPELINE_TASK,
         ["azureSubscription", "PipelineId", "ExperimentName", "PipelineParameters"],

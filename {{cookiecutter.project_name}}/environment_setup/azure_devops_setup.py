@@ -190,8 +190,14 @@ def azure_rm_manual_steps(config):
 def workspace_connection_manual_steps(config):
     workspace = config["service_connections"]["workspace"]
     return [
+{%- if cookiecutter.azureml_sdk == "v1" %}
         f"Service connection {workspace['name']}: the CLI cannot create the Machine Learning "
         "Workspace scope (it comes with the Azure ML extension, " + AZURE_ML_EXTENSION_URL + ").",
+{%- else %}
+        f"Service connection {workspace['name']}: the CLI cannot create the Machine Learning "
+        "Workspace scope. The CI's agentless wait for training also needs the Azure ML v2 "
+        "extension in the organization: " + AZURE_ML_EXTENSION_URL + ".",
+{%- endif %}
         "After the first run of the infrastructure pipeline has created "
         f"{workspace['workspace_name']}: Project settings -> Service connections -> New -> "
         "Azure Resource Manager -> Service principal (automatic) -> Scope level: Machine "

@@ -71,6 +71,16 @@ def test_the_pipeline_job_passes_the_clients_validation_offline():
     assert result.passed, result.error_messages
 
 
+def test_the_values_the_ci_sets_keep_the_job_valid():
+    """What submit_training_job.sh passes as ``az ml job create --set``, applied the SDK's way."""
+    job = load_job(AZUREML / "pipeline.yml", params_override=[
+        {"experiment_name": "mlopspython"}, {"inputs.run_evaluation": "true"},
+        {"inputs.build_id": "42"}, {"tags.BuildId": "42"},
+        {"inputs.build_uri": "https://dev.azure.com/org/project/_build/results?buildId=42"}])
+    assert job._validate().passed
+    assert job.inputs["run_evaluation"]._data == "true" and job.tags == {"BuildId": "42"}
+
+
 @pytest.mark.parametrize("relative, override, message", [
     ("endpoint.yml", {"auth_mode": "password"}, "password"),
     ("deployment.yml", {"instance_count": "many"}, "Not a valid integer"),
@@ -135,6 +145,7 @@ def test_names_agree_across_files_and_with_the_pipelines():
     assert pipeline["inputs"]["training_data"]["path"] == (
         f"azureml:{variables['DATASET_NAME']}@latest")
     assert pipeline["inputs"]["model_name"] == variables["MODEL_NAME"]
+    assert pipeline["inputs"]["run_evaluation"] == variables["RUN_EVALUATION"]
     assert pipeline["experiment_name"] == variables["EXPERIMENT_NAME"]
 
 

@@ -1,7 +1,7 @@
 """Send the two sample rows to a scoring service and check it answers two probabilities.
 
-    python -m ml_service.util.smoke_test_scoring_service --type ACI --service mlops-aci
-    python -m ml_service.util.smoke_test_scoring_service --type URL \\
+{% if cookiecutter.azureml_sdk == "v1" %}    python -m ml_service.util.smoke_test_scoring_service --type ACI --service mlops-aci
+{% endif %}    python -m ml_service.util.smoke_test_scoring_service --type URL \\
         --service http://127.0.0.1:5001/score
 
 The rows come from ``<SOURCES_DIR_TRAIN>/scoring/sample_request.json``, the one copy of the
@@ -17,8 +17,14 @@ import time
 from pathlib import Path
 
 import requests
+{%- if cookiecutter.azureml_sdk == "v1" %}
 
 SERVICE_TYPES = ("ACI", "AKS", "Webapp", "URL")
+{%- else %}
+
+# An online endpoint is scored by its URL (ml_service/azureml/scripts finds it and its key).
+SERVICE_TYPES = ("Webapp", "URL")
+{%- endif %}
 DEFAULT_SOURCES_DIR = "{{ cookiecutter.project_name }}"
 SAMPLE_REQUEST = Path("scoring") / "sample_request.json"
 RETRYABLE_STATUS = {429, 500, 502, 503, 504}
@@ -84,6 +90,7 @@ def webapp_url(service):
     if service.startswith(("http://", "https://")):
         return service
     return f"https://{service}.azurewebsites.net/score"
+{%- if cookiecutter.azureml_sdk == "v1" %}
 
 
 def azure_ml_endpoint(service_type, service):
@@ -101,6 +108,7 @@ def azure_ml_endpoint(service_type, service):
     if webservice.auth_enabled:
         headers["Authorization"] = f"Bearer {webservice.get_keys()[0]}"
     return webservice.scoring_uri, headers
+{%- endif %}
 
 
 def endpoint(service_type, service):
@@ -108,9 +116,13 @@ def endpoint(service_type, service):
     if service_type == "URL":
         key = os.environ.get("SCORING_KEY")
         return service, {"Authorization": f"Bearer {key}"} if key else {}
+{%- if cookiecutter.azureml_sdk == "v1" %}
     if service_type == "Webapp":
         return webapp_url(service), {}
     return azure_ml_endpoint(service_type, service)
+{%- else %}
+    return webapp_url(service), {}
+{%- endif %}
 
 
 def parse_args(argv=None):

@@ -1,8 +1,8 @@
 """The Azure ML pipeline's registration step: register the trained model with its tags and data.
 
 The tags are ``tags.py``'s (metrics, build, project, experiment, pipeline run). A pipeline
-started by hand has no build tags and a model trained from a local file has no dataset: both are left out
-rather than failing the step.
+started by hand has no build tags and a model trained from a local file has no dataset: both are
+left out rather than failing the step.
 """
 import argparse
 import sys
