@@ -4,7 +4,7 @@ For each combination of answers that generates workflows, every step whose ``run
 ``python -m <module>`` (itself or through a repository script; ``pip`` aside) runs once per
 distinct script, with:
 - the interpreter of a venv with exactly the generated ``requirements.txt`` (the workflows'
-  "Install requirements.txt" step), built once per distinct file per session;
+  "Install requirements.txt" step): ``test_sdk_v2``'s, built once per distinct file;
 - the environment GitHub gives the step: the workflow's, the job's and the step's ``env:``,
   ``${{ vars.X }}`` from the set-up script's repository variables, the run's ids, and the
   ``GITHUB_*`` files; nothing of this test process;
@@ -18,12 +18,12 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 
 import pytest
 
 from azure_devops import structural_combinations
 from conftest import bake_once, matrix_id, writable_copy
+from test_sdk_v2 import requirements_venv
 from test_workflows import GITHUB_ACTIONS, load, load_setup_script, workflow_files
 
 pytestmark = pytest.mark.slow
@@ -48,30 +48,16 @@ GITHUB_CONTEXT = {"github.run_id": "1234", "github.sha": "0" * 40,
 
 
 class Rehearsal:
-    """The session's venvs (one per distinct requirements.txt) and the scripts already run."""
+    """The stand-in ``az`` and the scripts already run (once per distinct script, environment
+    and requirements)."""
 
     def __init__(self, folder):
         self.folder = folder
-        self.venvs = {}
         self.results = {}
         self.bin = folder / "bin"
         self.bin.mkdir()
         (self.bin / "az").write_text(STAND_IN_AZ, encoding="utf-8")
         (self.bin / "az").chmod(0o755)
-
-    def venv(self, requirements):
-        digest = hashlib.sha256(requirements.read_bytes()).hexdigest()[:16]
-        if digest not in self.venvs:
-            venv = self.folder / f"venv-{digest}"
-            base_python = getattr(sys, "_base_executable", sys.executable)
-            subprocess.run([base_python, "-m", "venv", str(venv)], check=True, timeout=300)
-            installed = subprocess.run(
-                [str(venv / "bin/python"), "-m", "pip", "install", "--quiet",
-                 "--disable-pip-version-check", "-r", str(requirements)],
-                capture_output=True, text=True, timeout=1800)
-            assert installed.returncode == 0, installed.stderr[-3000:]
-            self.venvs[digest] = venv
-        return digest, self.venvs[digest]
 
     def run(self, key, script, venv, env, cwd):
         """Run ``script`` as the runner would (bash -e -o pipefail), once per ``key``."""
@@ -147,7 +133,9 @@ def test_every_python_step_of_every_workflow_reaches_azure_offline(overrides, re
     setup = load_setup_script(project)
     config = setup.load_config(project / "environment_setup" / "github.json")
     variables = {name: f"<{name}>" for name in setup.IDENTITY_VARIABLES} | config["variables"]
-    digest, venv = rehearsal.venv(project / "requirements.txt")
+    requirements = project / "requirements.txt"
+    venv = requirements_venv(requirements).parents[1]
+    digest = hashlib.sha256(requirements.read_bytes()).hexdigest()
     steps = list(python_steps(project, variables))
     assert {(workflow, step) for workflow, _, step, _, _ in steps} >= {
         ("ci.yml", "Summarise test results and coverage"),
