@@ -238,6 +238,21 @@ def test_remove_paths_refuses_a_missing_path(tmp_path):
         post_gen.remove_paths(tmp_path, ("nothing-here.yml",))
 
 
+@pytest.mark.parametrize("sdk", ["v1", "v2"])
+def test_sdk_variants_replace_their_namesakes_for_v2_and_go_for_v1(tmp_path, sdk):
+    (tmp_path / ".pipelines").mkdir()
+    for name, text in {"requirements.txt": "v1", "requirements.v2.txt": "v2",
+                       ".env.example": "v1", ".env.v2.example": "v2",
+                       ".pipelines/pkg-ci.yml": "v1", ".pipelines/pkg-ci.v2.yml": "v2",
+                       "notes.v2": "not a variant: no suffix after the mark"}.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    post_gen.choose_sdk_variants(tmp_path, sdk)
+    files = {path.relative_to(tmp_path).as_posix(): path.read_text(encoding="utf-8")
+             for path in tmp_path.rglob("*") if path.is_file()}
+    assert files == {"requirements.txt": sdk, ".env.example": sdk, ".pipelines/pkg-ci.yml": sdk,
+                     "notes.v2": "not a variant: no suffix after the mark"}
+
+
 def test_parse_problems_names_the_file(tmp_path):
     (tmp_path / "ok.yml").write_text("a: [1, 2]\n")
     (tmp_path / "bad.yml").write_text("a: [1, 2\n")

@@ -20,7 +20,7 @@ answers = st.fixed_dictionaries({
     "resource_group": st.from_regex(r"[a-zA-Z0-9_()-]{1,90}", fullmatch=True),
     "aci_deployment_name": st.from_regex(r"[a-z][a-z0-9-]{1,30}[a-z0-9]", fullmatch=True),
     **{key: st.sampled_from(values) for key, values in option_values().items()},
-})
+}).filter(lambda overrides: not pre_gen.find_problems(dict(rendered_answers(**overrides))))
 
 
 @pytest.mark.slow

@@ -117,11 +117,13 @@ def component_command(project, name, values):
 
 
 def without_network(args):
-    """``args`` in a new network namespace (no interfaces but a down loopback), when possible."""
+    """``args`` in a new network namespace when this machine allows one (``unshare -n``), so a
+    call that reaches for Azure fails as it would offline; as they are otherwise (the jobs' first
+    Azure call asks the job's credential for a token, which fails outside Azure ML anyway)."""
     unshare = shutil.which("unshare")
     if unshare and subprocess.run([unshare, "-n", "true"], capture_output=True).returncode == 0:
         return [unshare, "-n", *args]
-    pytest.skip("unshare -n is not permitted here")
+    return args
 
 
 @pytest.mark.slow
