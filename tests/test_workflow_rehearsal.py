@@ -22,7 +22,7 @@ import subprocess
 import pytest
 
 from azure_devops import structural_combinations
-from conftest import bake_once, matrix_id, writable_copy
+from conftest import bake_once, matrix_id, run_make, writable_copy
 from test_sdk_v2 import requirements_venv
 from test_workflows import GITHUB_ACTIONS, load, load_setup_script, workflow_files
 
@@ -156,3 +156,29 @@ def test_every_python_step_of_every_workflow_reaches_azure_offline(overrides, re
     assert not problems, "\n\n".join(problems)
     # Offline, the smoke test's request to the endpoint is the call that cannot succeed.
     assert reached == {("deploy.yml", "Smoke test with the two sample rows")}
+
+
+def test_the_ci_workflow_runs_make_ci_and_puts_its_reports_in_the_summary(tmp_path):
+    """The CI job's two steps in a GitHub repository (Terraform, evaluation on), in a venv of
+    exactly its requirements: ``make ci`` passes (the set-up script's, the workflow scripts' and
+    the summary's own tests among its tests), then the summary step reads what it wrote."""
+    project = writable_copy(bake_once(**structural_combinations(**GITHUB_ACTIONS)[-1]), tmp_path)
+    python = requirements_venv(project / "requirements.txt")
+    steps = {step.get("name"): step.get("run") for step in
+             load(project / ".github" / "workflows" / "ci.yml")["jobs"]["code-quality"]["steps"]}
+    assert steps["Lint (flake8) and unit tests (pytest with coverage)"] == "make ci"
+
+    completed = run_make(project, "ci", python=python,
+                         env={"HOME": str(tmp_path), "PYTHONPATH": ""})
+    assert re.fullmatch(r"=+ \d+ passed in .* =+", completed.stdout.strip().splitlines()[-1])
+    summary = tmp_path / "step-summary.md"
+    subprocess.run(["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c",
+                    steps["Summarise test results and coverage"]], cwd=project, check=True,
+                   env={"PATH": f"{python.parent}:/usr/bin:/bin", "HOME": str(tmp_path),
+                        "GITHUB_STEP_SUMMARY": str(summary)}, timeout=120)
+
+    text = summary.read_text(encoding="utf-8")
+    tests = re.search(r"^\| unit-testresults\.xml \| (\d+) \| 0 \| 0 \| \d+ \|$", text, re.M)
+    assert tests and int(tests.group(1)) >= 50, text
+    assert re.search(r"^\| lint-testresults\.xml \| \d+ \| 0 \| 0 \|", text, re.M), text
+    assert "| Name" in text and "**TOTAL**" in text, text
