@@ -25,6 +25,8 @@ ARM_PATHS = (
 TERRAFORM_PATHS = (
     "environment_setup/tf-templates",
     "environment_setup/iac-create-environment-pipeline-tf.yml",
+    "environment_setup/install_terraform.sh",
+    "environment_setup/terraform_deploy.sh",
     ".github/workflows/infrastructure-terraform.yml",
 )
 AKS_PATHS = ("{project}/scoring/deployment_config_aks.yml",)
@@ -34,6 +36,8 @@ WEBAPP_PATHS = (
 )
 # The thin Azure layer of each SDK; the model package itself is the same for both.
 SDK_V1_PATHS = (
+    ".pipelines/aml-step-template.yml",
+    ".pipelines/deploy-stage-template.yml",
     ".pipelines/{project}-get-model-id-artifact-template.yml",
     ".pipelines/{project}-publish-model-artifact-template.yml",
     "{project}/training/train_aml.py",
@@ -80,6 +84,8 @@ AZURE_DEVOPS_PATHS = (
     "environment_setup/test_azure_devops_setup.py",
     "environment_setup/iac-create-environment-pipeline-arm.yml",
     "environment_setup/iac-create-environment-pipeline-tf.yml",
+    "environment_setup/install_terraform.sh",
+    "environment_setup/terraform_deploy.sh",
     "environment_setup/iac-remove-environment-pipeline.yml",
     "environment_setup/docker-image-pipeline.yml",
     "environment_setup/Dockerfile",
@@ -204,11 +210,14 @@ ARM_TEMPLATE = "environment_setup/arm-templates/cloud-environment.json"
 TERRAFORM_VARIABLES = "environment_setup/tf-templates/variables.tf"
 
 GITHUB_SETUP = "environment_setup/github.json"
-AZURE_DEVOPS = ("orchestrator", "azure_devops")
-GITHUB_ACTIONS = ("orchestrator", "github_actions")
+# The answers a file belongs to, when it exists only for some.
+AZURE_DEVOPS = {"orchestrator": "azure_devops"}
+GITHUB_ACTIONS = {"orchestrator": "github_actions"}
+ARM = {"iac_tool": "arm"}
+TERRAFORM = {"iac_tool": "terraform"}
 
 # Where each answer must appear: (file, keys to the value inside it, answer key, and the
-# (answer, value) the file belongs to, if only one).
+# answers the file belongs to, if it exists only for some).
 EXPECTED_VALUES = (
     (".env.example", ("BASE_NAME",), "base_name", None),
     (".env.example", ("LOCATION",), "location", None),
@@ -231,11 +240,15 @@ EXPECTED_VALUES = (
     (GITHUB_SETUP, ("variables", "WORKSPACE_NAME"), "workspace_name", GITHUB_ACTIONS),
     (GITHUB_SETUP, ("repository",), "repo_name", GITHUB_ACTIONS),
     ("{project}/conda_dependencies.yml", ("name",), "__aml_env_name", None),
-    (ARM_TEMPLATE, ("parameters", "location", "defaultValue"), "location", ("iac_tool", "arm")),
-    (ARM_TEMPLATE, ("parameters", "workspace", "defaultValue"), "workspace_name",
-     ("iac_tool", "arm")),
-    (TERRAFORM_VARIABLES, ("BASE_NAME",), "base_name", ("iac_tool", "terraform")),
-    (TERRAFORM_VARIABLES, ("WORKSPACE_NAME",), "workspace_name", ("iac_tool", "terraform")),
+    (ARM_TEMPLATE, ("parameters", "location", "defaultValue"), "location", ARM),
+    (ARM_TEMPLATE, ("parameters", "workspace", "defaultValue"), "workspace_name", ARM),
+    (TERRAFORM_VARIABLES, ("BASE_NAME",), "base_name", TERRAFORM),
+    (TERRAFORM_VARIABLES, ("WORKSPACE_NAME",), "workspace_name", TERRAFORM),
+    ("environment_setup/iac-remove-environment-pipeline.yml", ("variables", "KEY_VAULT", "value"),
+     "__key_vault", AZURE_DEVOPS),
+    ("environment_setup/iac-create-environment-pipeline-tf.yml",
+     ("variables", "TERRAFORM_SHA256", "value"), "__terraform_sha256",
+     {**TERRAFORM, **AZURE_DEVOPS}),
 )
 
 
@@ -243,7 +256,7 @@ def expectation_problems(root, answers):
     """One message for each answer that is not where the generated files need it."""
     problems = []
     for relative, keys, answer, only_for in EXPECTED_VALUES:
-        if only_for is not None and answers[only_for[0]] != only_for[1]:
+        if any(answers[key] != value for key, value in (only_for or {}).items()):
             continue
         relative = relative.format(project=answers["project_name"])
         try:
@@ -277,8 +290,8 @@ def azure_devops_steps(answers):
     return [
         f"  2. Set up Azure DevOps ({answers['devops_project']}): "
         "python environment_setup/azure_devops_setup.py --dry-run shows every step, without",
-        f"     --dry-run it creates the variable group {answers['variable_group_name']}, the "
-        "service connections and the pipelines (README.md walks through the same by hand).",
+        f"     --dry-run it creates the variable group {answers['variable_group_name']} and the "
+        "pipelines, and prints the service connections' portal steps (README.md has them all).",
         f"  3. Run the pipeline {answers['__iac_pipeline_name']} "
         f"(environment_setup/iac-create-environment-pipeline-{iac}.yml), register your data,",
         f"     then run {answers['__ci_pipeline_name']} (.pipelines/{answers['project_name']}"

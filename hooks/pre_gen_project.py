@@ -106,6 +106,14 @@ NAME_RULES = {
     "__app_insights": NameRule(
         r"[^%&\\?/]*[^%&\\?/.]", 1, 255, "1 to 255 characters except %&\\?/, not ending in '.'",
     ),
+    "__aks_cluster_name": NameRule(
+        r"[a-zA-Z0-9][\w-]*[a-zA-Z0-9]", 1, 63,
+        "1 to 63 letters, digits, underscores and hyphens, starting and ending with a letter or "
+        "digit", r"\w-",
+    ),
+    "__app_service_plan": NameRule(
+        r"[a-zA-Z0-9][a-zA-Z0-9-]*", 1, 60, "1 to 60 letters, digits and hyphens", "a-zA-Z0-9-",
+    ),
     # Unique per Azure region across all customers, hence base_name in it.
     "__online_endpoint_name": NameRule(
         r"[a-zA-Z][a-zA-Z0-9-]*[a-zA-Z0-9]", 3, 32,
@@ -145,6 +153,8 @@ DERIVED_FROM = {
     "__container_registry": "base_name",
     "__key_vault": "base_name",
     "__app_insights": "base_name",
+    "__aks_cluster_name": "base_name",
+    "__app_service_plan": "base_name",
     "__online_endpoint_name": "project_name",
     "__qa_online_endpoint_name": "project_name",
 }

@@ -12,7 +12,9 @@ DEFAULT_TREE = """
 .env.example
 .gitattributes
 .gitignore
+.pipelines/aml-step-template.yml
 .pipelines/code-quality-template.yml
+.pipelines/deploy-stage-template.yml
 .pipelines/driver_training-cd.yml
 .pipelines/driver_training-ci.yml
 .pipelines/driver_training-get-model-id-artifact-template.yml

@@ -278,6 +278,9 @@ def test_next_steps_use_the_teams_names(default_context):
     assert "team 7" in steps and "BASE_NAME=eyteam7" in steps
     assert default_context["variable_group_name"] in steps
     assert "Model-Train-Register-CI" in steps
+    # By default the set-up script prints the service connections' steps; it does not create them.
+    assert "prints the service connections' portal steps" in steps
+    assert "the service connections and the pipelines" not in steps
 
 
 def test_defaults_are_the_workshop_answers():

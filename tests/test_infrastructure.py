@@ -1,5 +1,6 @@
 """The generated infrastructure as code: ARM template, Terraform files, their pipelines, the
 hook's path lists, and the local set-up script."""
+import hashlib
 import json
 import re
 import subprocess
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import hcl2
 import pytest
+import yaml
 
 from azure_devops import AZURE_DEVOPS, structural_bakes
 from conftest import (TEMPLATE_DIR, bake_once, load_hook, option_matrix, rendered_answers,
@@ -25,7 +27,13 @@ ARM_NAMES = {
     "Microsoft.KeyVault/vaults": "__key_vault",
     "Microsoft.Insights/components": "__app_insights",
     "Microsoft.MachineLearningServices/workspaces": "workspace_name",
+    "Microsoft.ContainerService/managedClusters": "__aks_cluster_name",
+    "Microsoft.Web/serverfarms": "__app_service_plan",
+    "Microsoft.Web/sites": "__webapp_deployment_name",
 }
+# Derived names that keep BASE_NAME's case (the others are lower-cased).
+CASE_KEEPING = ("__key_vault", "__app_insights", "__aks_cluster_name", "__app_service_plan",
+                "__webapp_deployment_name")
 TF_NAMES = {
     "azurerm_storage_account": "__storage_account",
     "azurerm_container_registry": "__container_registry",
@@ -92,12 +100,13 @@ def test_arm_parameters_follow_the_answers_and_the_naming_rules(bakes):
     assert parameters["workspace"]["defaultValue"] == answers["workspace_name"]
     # A mixed-case BASE_NAME in the variable group must still give valid storage/ACR names.
     values = {"baseName": answers["base_name"].upper(), "workspace": answers["workspace_name"],
-              "location": answers["location"]}
+              "location": answers["location"],
+              "aksComputeName": parameters["aksComputeName"]["defaultValue"]}
     names = {resource["type"]: arm_expression(resource["name"], values, template["variables"])
              for resource in template["resources"]}
     for resource_type, key in ARM_NAMES.items():
         expected = answers[key]
-        if key in ("__key_vault", "__app_insights"):
+        if key in CASE_KEEPING:
             expected = expected.replace(answers["base_name"], values["baseName"], 1)
         assert names[resource_type] == expected, resource_type
     assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", resource["apiVersion"])
@@ -214,8 +223,9 @@ def test_hook_finds_the_answers_and_notices_a_wrong_one(bakes, iac_tool, tmp_pat
     overrides, project = bakes_with(bakes, iac_tool)[0]
     answers = rendered_answers(**overrides)
     assert hook.expectation_problems(project, answers) == []
+    chosen = {"iac_tool": iac_tool, **hook.AZURE_DEVOPS}
     assert len([row for row in hook.EXPECTED_VALUES
-                if row[3] in (None, ("iac_tool", iac_tool), hook.AZURE_DEVOPS)]) >= 10
+                if all(chosen.get(key) == value for key, value in (row[3] or {}).items())]) >= 10
     copy = writable_copy(project, tmp_path)
     variables = copy / f".pipelines/{answers['project_name']}-variables-template.yml"
     variables.write_text(variables.read_text("utf-8").replace(
@@ -227,3 +237,198 @@ def test_hook_finds_the_answers_and_notices_a_wrong_one(bakes, iac_tool, tmp_pat
     assert [problem.split(":")[0] for problem in problems] == [
         variables.relative_to(copy).as_posix(), infra.relative_to(copy).as_posix()]
     assert "expected dataset_name=" in problems[0] and "'someone_elses_ds'" in problems[0]
+
+
+def arm_resources(template):
+    return {resource["type"]: resource for resource in template["resources"]}
+
+
+def test_arm_creates_and_attaches_the_chosen_deployment_targets(bakes):
+    """AKS: a one-node cluster attached to the workspace under AKS_COMPUTE_NAME; Web App: a
+    Linux plan and a container app holding the registry's credentials, after the registry."""
+    for overrides, project in bakes_with(bakes, "arm"):
+        answers = rendered_answers(**overrides)
+        template = json.loads((project / ARM_TEMPLATE).read_text(encoding="utf-8"))
+        parameters = template["parameters"]
+        assert parameters["deployAks"]["defaultValue"] is answers["deploy_aks"]
+        assert parameters["deployWebapp"]["defaultValue"] is answers["deploy_webapp"]
+        assert parameters["aksComputeName"]["defaultValue"] == answers["__aks_compute_name"]
+        assert parameters["aksVmSize"]["defaultValue"] == answers["__aks_vm_size"]
+        resources = arm_resources(template)
+        cluster = resources["Microsoft.ContainerService/managedClusters"]
+        attach = resources["Microsoft.MachineLearningServices/workspaces/computes"]
+        assert cluster["condition"] == attach["condition"] == "[parameters('deployAks')]"
+        pool, = cluster["properties"]["agentPoolProfiles"]
+        assert (pool["count"], pool["vmSize"]) == (1, "[parameters('aksVmSize')]")
+        cluster_id = ("[resourceId('Microsoft.ContainerService/managedClusters', "
+                      "variables('aksCluster'))]")
+        assert attach["properties"]["computeType"] == "AKS"
+        assert attach["properties"]["resourceId"] == cluster_id
+        assert attach["properties"]["properties"]["clusterPurpose"] == "DevTest"
+        assert cluster_id in attach["dependsOn"]
+        plan, site = resources["Microsoft.Web/serverfarms"], resources["Microsoft.Web/sites"]
+        assert plan["condition"] == site["condition"] == "[parameters('deployWebapp')]"
+        assert plan["properties"]["reserved"] is True and plan["kind"] == "linux"
+        assert "container" in site["kind"]
+        settings = {entry["name"]: entry["value"]
+                    for entry in site["properties"]["siteConfig"]["appSettings"]}
+        registry = ("resourceId('Microsoft.ContainerRegistry/registries', "
+                    "variables('containerRegistry'))")
+        assert f"listCredentials({registry}" in settings["DOCKER_REGISTRY_SERVER_PASSWORD"]
+        assert f"listCredentials({registry}" in settings["DOCKER_REGISTRY_SERVER_USERNAME"]
+        assert f"[{registry}]" in site["dependsOn"]
+        assert resources["Microsoft.ContainerRegistry/registries"]["properties"][
+            "adminUserEnabled"] is True
+
+
+def test_terraform_creates_and_attaches_the_chosen_deployment_targets(bakes):
+    for overrides, project in bakes_with(bakes, "terraform"):
+        answers = rendered_answers(**overrides)
+        config = load_terraform(project)
+        variables = {unquote(name): body for entry in config["variable"]
+                     for name, body in entry.items()}
+        assert variables["DEPLOY_AKS"]["default"] is answers["deploy_aks"]
+        assert variables["DEPLOY_WEBAPP"]["default"] is answers["deploy_webapp"]
+        assert unquote(variables["AKS_VM_SIZE"]["default"]) == answers["__aks_vm_size"]
+        assert unquote(variables["AKS_COMPUTE_NAME"]["default"]) == answers["__aks_compute_name"]
+        resources = {unquote(kind): next(iter(body.values()))
+                     for entry in config["resource"] for kind, body in entry.items()}
+        base = answers["base_name"]
+        cluster = resources["azurerm_kubernetes_cluster"]
+        attach = resources["azurerm_machine_learning_inference_cluster"]
+        plan, site = resources["azurerm_service_plan"], resources["azurerm_linux_web_app"]
+        for resource in (cluster, attach):
+            assert resource["count"] == "${var.DEPLOY_AKS ? 1 : 0}"
+        for resource in (plan, site):
+            assert resource["count"] == "${var.DEPLOY_WEBAPP ? 1 : 0}"
+        for resource, key in ((cluster, "__aks_cluster_name"), (plan, "__app_service_plan"),
+                              (site, "__webapp_deployment_name")):
+            assert unquote(resource["name"]).replace("${var.BASE_NAME}", base) == answers[key]
+        assert cluster["default_node_pool"][0]["node_count"] == 1
+        assert cluster["default_node_pool"][0]["vm_size"] == "${var.AKS_VM_SIZE}"
+        assert attach["kubernetes_cluster_id"] == "${azurerm_kubernetes_cluster.inference[0].id}"
+        assert unquote(attach["cluster_purpose"]) == "DevTest"
+        assert unquote(plan["os_type"]) == "Linux"
+        stack = site["site_config"][0]["application_stack"][0]
+        assert stack["docker_registry_password"] == (
+            "${azurerm_container_registry.aml.admin_password}")
+
+
+def test_terraform_installer_checks_the_download_before_installing(bakes, tmp_path):
+    """install_terraform.sh with a stand-in curl that serves a local release zip: the right
+    SHA-256 installs and runs it, a wrong one installs nothing."""
+    _, project = bakes_with(bakes, "terraform")[0]
+    answers = rendered_answers(iac_tool="terraform")
+    release = tmp_path / "release"
+    release.mkdir()
+    (release / "terraform").write_text("#!/bin/sh\necho 'Terraform v0.0.0-stand-in'\n",
+                                       encoding="utf-8")
+    (release / "terraform").chmod(0o755)
+    subprocess.run(["zip", "-q", "-j", str(release / "terraform.zip"),
+                    str(release / "terraform")], check=True)
+    stand_ins = tmp_path / "bin"
+    stand_ins.mkdir()
+    (stand_ins / "curl").write_text(
+        "#!/bin/sh\n# Stand-in for curl: records the URL, serves the local release zip.\n"
+        f'echo "$@" > {tmp_path}/curl-args\n'
+        'while [ "$#" -gt 1 ]; do [ "$1" = --output ] && out="$2"; shift; done\n'
+        f'cp {release}/terraform.zip "$out"\n', encoding="utf-8")
+    (stand_ins / "curl").chmod(0o755)
+    env = {"PATH": f"{stand_ins}:/usr/bin:/bin"}
+    script = project / "environment_setup/install_terraform.sh"
+    digest = hashlib.sha256((release / "terraform.zip").read_bytes()).hexdigest()
+    version = answers["__terraform_version"]
+    good = subprocess.run(["bash", str(script), version, digest, str(tmp_path / "good")],
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert good.returncode == 0, good.stderr
+    assert "Terraform v0.0.0-stand-in" in good.stdout
+    assert f"##vso[task.prependpath]{tmp_path / 'good'}" in good.stdout
+    assert (f"https://releases.hashicorp.com/terraform/{version}/terraform_{version}"
+            "_linux_amd64.zip") in (tmp_path / "curl-args").read_text(encoding="utf-8")
+    bad = subprocess.run(["bash", str(script), version, "0" * 64, str(tmp_path / "bad")],
+                         env=env, capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 1
+    assert "does not have the SHA-256" in bad.stderr
+    assert not (tmp_path / "bad").exists()
+
+
+def test_terraform_version_is_pinned_in_one_place(bakes):
+    """The pipeline installs the version and checksum of cookiecutter.json, which satisfies the
+    configuration's required_version."""
+    overrides, project = bakes_with(bakes, "terraform")[0]
+    answers = rendered_answers(**overrides)
+    pipeline = yaml.safe_load((project / "environment_setup/iac-create-environment-pipeline-tf.yml")
+                              .read_text(encoding="utf-8"))
+    values = {entry["name"]: entry["value"] for entry in pipeline["variables"] if "name" in entry}
+    assert values["TERRAFORM_VERSION"] == answers["__terraform_version"]
+    assert re.fullmatch(r"[0-9a-f]{64}", values["TERRAFORM_SHA256"])
+    assert values["TERRAFORM_SHA256"] == answers["__terraform_sha256"]
+    required = unquote(load_terraform(project)["terraform"][0]["required_version"])
+    minimum = re.fullmatch(r">= (\d+)\.(\d+)\.(\d+)", required).groups()
+    assert tuple(map(int, values["TERRAFORM_VERSION"].split("."))) >= tuple(map(int, minimum))
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    assert f"Terraform {answers['__terraform_version']} from" in readme
+    assert "Terraform extension" not in readme and "preinstalled" not in readme
+    assert "preinstalled" not in (project / "environment_setup/iac-create-environment-pipeline-"
+                                  "tf.yml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("iac_tool", ["arm", "terraform"])
+def test_pull_requests_never_change_azure(bakes, iac_tool):
+    """A PR may preview (what-if, terraform plan); every step that changes Azure is skipped on
+    pull requests."""
+    _, project = bakes_with(bakes, iac_tool)[0]
+    suffix = "arm" if iac_tool == "arm" else "tf"
+    pipeline = yaml.safe_load((project / f"environment_setup/iac-create-environment-pipeline-"
+                                         f"{suffix}.yml").read_text(encoding="utf-8"))
+    assert "main" in pipeline["pr"]["branches"]["include"]
+    pull_request = "eq(variables['Build.Reason'], 'PullRequest')"
+    not_pull_request = "ne(variables['Build.Reason'], 'PullRequest')"
+    changes = re.compile(r"az (group|deployment group|storage \w+) create|\bapply\b")
+    for step in pipeline["steps"]:
+        inputs = step.get("inputs", {})
+        script = inputs.get("inlineScript", "") + " " + inputs.get("arguments", "")
+        if changes.search(script):
+            assert not_pull_request in step["condition"], step["displayName"]
+        elif "task" in step:
+            assert pull_request in step["condition"], step["displayName"]
+
+
+def logging_stand_in(folder, name, log, script=""):
+    """A command on PATH that appends its arguments to ``log``, then runs ``script``."""
+    path = folder / name
+    path.write_text(f'#!/bin/sh\necho "{name} $*" >> {log}\n{script}', encoding="utf-8")
+    path.chmod(0o755)
+
+
+@pytest.mark.parametrize("mode,state_exists", [
+    ("plan", True), ("plan", False), ("apply", True), ("apply", False)])
+def test_terraform_script_changes_azure_only_when_applying(bakes, tmp_path, mode, state_exists):
+    """terraform_deploy.sh with stand-in az and terraform that record their calls."""
+    _, project = bakes_with(bakes, "terraform")[0]
+    log, stand_ins = tmp_path / "calls", tmp_path / "bin"
+    stand_ins.mkdir()
+    logging_stand_in(stand_ins, "az", log,
+                     'case "$1 $2 $3" in\n'
+                     '  "account show "*) echo 00000000-0000-0000-0000-000000000000 ;;\n'
+                     f'  "storage account show") exit {0 if state_exists else 3} ;;\n'
+                     'esac\n')
+    logging_stand_in(stand_ins, "terraform", log)
+    env = {"PATH": f"{stand_ins}:/usr/bin:/bin", "servicePrincipalId": "app", "tenantId": "t",
+           "idToken": "oidc", "BASE_NAME": "b", "LOCATION": "l", "RESOURCE_GROUP": "rg",
+           "WORKSPACE_NAME": "ws", "TF_STATE_STORAGE_ACCOUNT": "st", "TF_STATE_CONTAINER": "c",
+           "TF_STATE_KEY": "k"}
+    ran = subprocess.run(["bash", str(project / "environment_setup/terraform_deploy.sh"), mode],
+                         env=env, capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 0, ran.stderr
+    calls = log.read_text(encoding="utf-8").splitlines()
+    changes = [call for call in calls if re.match(r"az .*\bcreate\b|terraform apply", call)]
+    if mode == "plan":
+        assert changes == []
+        expected = ("terraform plan" if state_exists
+                    else "terraform init -input=false -backend=false")
+        assert any(call.startswith(expected) for call in calls), calls
+    else:
+        assert [call.split()[:3] for call in changes] == [
+            ["az", "group", "create"], ["az", "storage", "account"],
+            ["az", "storage", "container"], ["terraform", "apply", "-input=false"]]

@@ -1,9 +1,11 @@
 """The generated Azure Pipelines YAML, for every structural combination of answers.
 
-Schema: check-jsonschema's vendored Azure Pipelines schema, with the two exceptions in
-``SCHEMA_EXCEPTIONS`` (each a defect or gap of that schema, not of our files); every file of
-every bake is validated, in one check-jsonschema call. Then cross-references: templates,
-variables, modules and paths a pipeline names must exist in the generated repository.
+Schema: check-jsonschema's vendored Azure Pipelines schema, with the exceptions in
+``SCHEMA_EXCEPTIONS`` (each a defect or gap of that schema, not of our files); every pipeline of
+every bake is validated as written and as Azure DevOps compiles it (templates expanded with their
+parameters), and every template that compiles on its own as written, in one check-jsonschema
+call. Then cross-references: templates, variables, modules and paths a pipeline names must exist
+in the generated repository.
 """
 import json
 import re
@@ -18,6 +20,7 @@ from check_jsonschema.builtin_schemas import get_builtin_schema
 from azure_devops import (AZURE_DEVOPS, structural_bakes, structural_combinations,
                           variable_group)
 from conftest import bake_once, matrix_id, rendered_answers
+from pipeline_templates import declared_defaults, expand, is_pipeline, pipeline_files
 
 CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
 AML_RUN_PIPELINE_TASK = (
@@ -59,10 +62,6 @@ def set_variable_names(text):
     return {name for match in SET_VARIABLE.finditer(text) for name in match.groups() if name}
 
 
-def pipeline_files(project):
-    return sorted([*project.glob(".pipelines/*.yml"), *project.glob("environment_setup/*.yml")])
-
-
 def load(path):
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
@@ -76,6 +75,19 @@ def walk(node):
     elif isinstance(node, list):
         for item in node:
             yield from walk(item)
+
+
+def strings(node):
+    """Every text inside a parsed YAML document (scripts, inputs, names)."""
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from strings(key)
+            yield from strings(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from strings(item)
 
 
 def patched_schema():
@@ -147,9 +159,21 @@ def test_every_pipeline_file_of_every_bake_passes_the_schema(bakes, schema_file,
     distinct = {}
     for _, project in bakes:
         for path in pipeline_files(project):
-            distinct.setdefault(path.read_bytes(), path)
-    files = list(distinct.values())
-    assert len(files) >= 15
+            document = load(path)
+            if None not in declared_defaults(document).values():
+                distinct.setdefault(path.read_bytes(), path)
+            if is_pipeline(document):
+                compiled = yaml.safe_dump(expand(path), sort_keys=False).encode()
+                distinct.setdefault(compiled, (path, compiled))
+    files = []
+    for number, entry in enumerate(distinct.values()):
+        if isinstance(entry, tuple):
+            path, compiled = entry
+            entry = tmp_path / "compiled" / f"{number}-{path.name}"
+            entry.parent.mkdir(exist_ok=True)
+            entry.write_bytes(compiled)
+        files.append(entry)
+    assert len(files) >= 30
     report = check_jsonschema(["--schemafile", str(schema_file)],
                               files + [tmp_path / name for name in seeded])
     failed = {error["filename"] for error in report["errors"]}
@@ -186,28 +210,27 @@ def test_cross_references_resolve(overrides):
                    for name in set_variable_names(path.read_text(encoding="utf-8"))}
     problems = []
     for path in pipeline_files(project):
-        text = path.read_text(encoding="utf-8")
-        document = load(path)
         relative = path.relative_to(project)
-        local = set(set_by_code)
-        step_names = set()
+        for node in walk(load(path)):
+            if "template" in node and not (path.parent / node["template"]).is_file():
+                problems.append(f"{relative}: template {node['template']} not found")
+        if problems or not is_pipeline(load(path)):
+            continue
+        # The pipeline as Azure DevOps compiles it: its templates' steps, variables and names.
+        document = expand(path)
+        text = "\n".join(strings(document))
+        local = set(set_by_code) | set_variable_names(text)
+        values = {}
         for node in walk(document):
             variables = node.get("variables")
             if isinstance(variables, dict):
-                local |= set(variables)
+                values.update(variables)
             elif isinstance(variables, list):
-                local |= {entry["name"] for entry in variables if "name" in entry}
-            if "template" in node:
-                target = path.parent / node["template"]
-                if not target.is_file():
-                    problems.append(f"{relative}: template {node['template']} not found")
-                else:
-                    step_names |= {step["name"] for step in walk(load(target))
-                                   if "name" in step and ("task" in step or "script" in step)}
-                    local |= set_variable_names(target.read_text(encoding="utf-8"))
-            if "name" in node and ("task" in node or "script" in node):
-                step_names.add(node["name"])
-        local |= set_variable_names(text)
+                values.update({entry["name"]: entry["value"] for entry in variables
+                               if "name" in entry})
+        local |= set(values)
+        step_names = {node["name"] for node in walk(document)
+                      if "name" in node and ("task" in node or "script" in node)}
         for name in MACRO.findall(text):
             step, _, output = name.partition(".")
             if (name in defined or name in local or name.startswith(PREDEFINED_PREFIXES)
@@ -225,8 +248,12 @@ def test_cross_references_resolve(overrides):
             problems += [f"{relative}: trigger path {entry} does not exist"
                          for entry in include if not (project / entry).exists()]
         for file in re.findall(r"--template-file (\S+)", text):
+            file = MACRO.sub(lambda match: str(values.get(match.group(1))), file.strip('"'))
             if not (project / file).is_file():
                 problems.append(f"{relative}: --template-file {file} does not exist")
+        for file in re.findall(r"bash (environment_setup/\S+\.sh)", text):
+            if not (project / file).is_file():
+                problems.append(f"{relative}: bash {file} does not exist")
     assert not problems, "\n".join(problems)
 
 
@@ -250,23 +277,27 @@ def test_step_scripts_named_by_the_variables_template_exist(bakes):
 @pytest.mark.parametrize("overrides", structural_combinations(**AZURE_DEVOPS), ids=matrix_id)
 def test_cd_stages_follow_the_answers(overrides):
     project, answers = bake_once(**overrides), rendered_answers(**overrides)
-    cd = load(project / f".pipelines/{answers['project_name']}-cd.yml")
-    stages = [stage["stage"] for stage in cd["stages"]]
-    ci_resource = cd["resources"]["pipelines"][0]
+    path = project / f".pipelines/{answers['project_name']}-cd.yml"
+    stages = {stage["stage"]: stage for stage in expand(path)["stages"]}
+    ci_resource = load(path)["resources"]["pipelines"][0]
     assert ci_resource["source"] == answers["__ci_pipeline_name"]
     assert ci_resource["trigger"]["branches"]["include"] == ["main"]
-    text = (project / ".pipelines" / f"{answers['project_name']}-cd.yml").read_text("utf-8")
+    text = path.read_text("utf-8")
     if answers["azureml_sdk"] == "v2":
         # The hook refuses AKS and Web App with v2: the managed online endpoint replaces both.
-        assert stages == ["Deploy_Online_Endpoint"]
+        assert list(stages) == ["Deploy_Online_Endpoint"]
         assert "deploy_online_endpoint.sh" in text and "smoke_test_online_endpoint.sh" in text
         return
-    expected = (["Deploy_ACI"] + ["Deploy_AKS"] * answers["deploy_aks"]
+    expected = (["Find_Model", "Deploy_ACI"] + ["Deploy_AKS"] * answers["deploy_aks"]
                 + ["Deploy_Webapp"] * answers["deploy_webapp"])
-    assert stages == expected
-    assert [parameter["name"] for parameter in cd["parameters"]] == ["artifactBuildId"]
-    assert ("--type AKS" in text) == answers["deploy_aks"]
-    assert ("--type Webapp" in text) == answers["deploy_webapp"]
+    assert list(stages) == expected
+    # No new model (evaluation kept the current one): every deployment stage is skipped.
+    for name in expected[1:]:
+        assert "Find_Model" in stages[name]["dependsOn"]
+        assert ("eq(dependencies.Find_Model.outputs['Find_Model.get_model.MODEL_REGISTERED'], "
+                "'true')") in stages[name]["condition"]
+    assert ("target: AKS" in text) == answers["deploy_aks"]
+    assert ("target: Webapp" in text) == answers["deploy_webapp"]
     assert "az ml " not in text, "the Azure ML CLI v1 extension is out of support"
 
 
@@ -314,3 +345,19 @@ def test_agents_code_quality_and_training_trigger(bakes):
     assert jobs["Run_ML_Pipeline"]["pool"] == "server"
     assert jobs["Run_ML_Pipeline"]["steps"][0]["task"] == AML_RUN_PIPELINE_TASK
     assert "auto-trigger-training" in (next(pipelines.glob("*-ci.yml"))).read_text("utf-8")
+
+
+def test_the_azure_ml_step_and_the_deployment_stage_are_written_once(bakes):
+    """Every ml_service command signs in through aml-step-template.yml; every deployment stage
+    comes from deploy-stage-template.yml (issue 10: no near-copies)."""
+    overrides, project = bakes[-1]
+    assert overrides["deploy_aks"] and overrides["deploy_webapp"]
+    written = {path.name for path in pipeline_files(project)
+               if "SUBSCRIPTION_ID" in path.read_text(encoding="utf-8")}
+    assert written == {"aml-step-template.yml"}
+    written = {path.name for path in pipeline_files(project)
+               if re.search(r"^\s*- stage: Deploy_", path.read_text(encoding="utf-8"), re.M)}
+    assert written == {"deploy-stage-template.yml"}
+    compiled = expand(next(project.glob(".pipelines/*-cd.yml")))
+    assert [stage["stage"] for stage in compiled["stages"]] == [
+        "Find_Model", "Deploy_ACI", "Deploy_AKS", "Deploy_Webapp"]

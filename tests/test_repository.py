@@ -40,3 +40,14 @@ def test_every_dependency_is_pinned(default_project):
     installs = re.findall(r"pip install (?:--no-cache-dir )?(.+?)(?:\s*\\|\s*&&|$)", dockerfile,
                           flags=re.MULTILINE)
     assert installs and all("==" in spec or spec.startswith("-r ") for spec in installs), installs
+
+
+def test_generated_readme_names_the_sdk_versions_that_install(default_project):
+    """The README's SDK versions are the pin and the azureml-core that pin really installs."""
+    from importlib.metadata import version
+
+    readme = " ".join((default_project / "README.md").read_text(encoding="utf-8").split())
+    pin = re.search(r"^azureml-sdk==(\S+)$",
+                    (default_project / "requirements.txt").read_text(encoding="utf-8"),
+                    re.MULTILINE).group(1)
+    assert f"`azureml-sdk` {pin}, which installs `azureml-core` {version('azureml-core')}" in readme

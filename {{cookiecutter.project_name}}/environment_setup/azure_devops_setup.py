@@ -8,8 +8,10 @@ CLI and its ``azure-devops`` extension, in this order:
 3. the pipelines: infrastructure, CI, CD, from their YAML files, without a first run.
 
 Each object is looked up first and updated when it exists, so a second run creates nothing. The
-Azure ML workspace connection needs the Azure ML extension's connection type, which the CLI cannot
-create: the script prints the exact manual steps for it (and for anything else it cannot do).
+Azure ML workspace connection (and, without --service-principal-id, the Resource Manager one) are
+printed as exact portal steps: the CLI's generic ``service-endpoint create
+--service-endpoint-configuration <file>`` would need the service principal's secret in that file,
+and this script never writes a secret to disk.
 
     python environment_setup/azure_devops_setup.py --dry-run    # print every command, call nothing
     python environment_setup/azure_devops_setup.py --service-principal-id <appId>
@@ -190,13 +192,15 @@ def azure_rm_manual_steps(config):
 def workspace_connection_manual_steps(config):
     workspace = config["service_connections"]["workspace"]
     return [
+        f"Service connection {workspace['name']}: a portal step. Its Machine Learning Workspace "
 {%- if cookiecutter.azureml_sdk == "v1" %}
-        f"Service connection {workspace['name']}: the CLI cannot create the Machine Learning "
-        "Workspace scope (it comes with the Azure ML extension, " + AZURE_ML_EXTENSION_URL + ").",
+        "scope (from the Azure ML extension, " + AZURE_ML_EXTENSION_URL + ") could only be "
+        "created from the CLI with a configuration file holding a secret, which this script "
+        "never writes.",
 {%- else %}
-        f"Service connection {workspace['name']}: the CLI cannot create the Machine Learning "
-        "Workspace scope. The CI's agentless wait for training also needs the Azure ML v2 "
-        "extension in the organization: " + AZURE_ML_EXTENSION_URL + ".",
+        "scope could only be created from the CLI with a configuration file holding a secret, "
+        "which this script never writes. The CI's agentless wait for training also needs the "
+        "Azure ML v2 extension in the organization: " + AZURE_ML_EXTENSION_URL + ".",
 {%- endif %}
         "After the first run of the infrastructure pipeline has created "
         f"{workspace['workspace_name']}: Project settings -> Service connections -> New -> "

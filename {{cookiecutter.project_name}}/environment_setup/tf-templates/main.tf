@@ -86,3 +86,71 @@ resource "azurerm_machine_learning_workspace" "aml" {
     type = "SystemAssigned"
   }
 }
+
+# The AKS inference cluster (deploy_aks): one node of the smallest size Azure ML inference
+# accepts (2 vCPUs), attached to the workspace for dev/test use as AKS_COMPUTE_NAME.
+resource "azurerm_kubernetes_cluster" "inference" {
+  count               = var.DEPLOY_AKS ? 1 : 0
+  name                = "${var.BASE_NAME}-AML-AKS"
+  resource_group_name = data.azurerm_resource_group.aml.name
+  location            = local.location
+  dns_prefix          = "${local.base_name_lower}-aml-aks"
+
+  default_node_pool {
+    name       = "system"
+    node_count = 1
+    vm_size    = var.AKS_VM_SIZE
+  }
+
+  identity {
+    type = "SystemAssigned"
+  }
+}
+
+resource "azurerm_machine_learning_inference_cluster" "aks" {
+  count                         = var.DEPLOY_AKS ? 1 : 0
+  name                          = var.AKS_COMPUTE_NAME
+  location                      = local.location
+  machine_learning_workspace_id = azurerm_machine_learning_workspace.aml.id
+  kubernetes_cluster_id         = azurerm_kubernetes_cluster.inference[0].id
+  cluster_purpose               = "DevTest"
+}
+
+# The Web App (deploy_webapp): a Linux plan and a container app that pulls from the workspace's
+# registry with its admin credentials. It has no image to run until the CD pipeline deploys
+# the scoring image to it; later applies leave the image the CD set alone.
+resource "azurerm_service_plan" "webapp" {
+  count               = var.DEPLOY_WEBAPP ? 1 : 0
+  name                = "${var.BASE_NAME}-AML-ASP"
+  resource_group_name = data.azurerm_resource_group.aml.name
+  location            = local.location
+  os_type             = "Linux"
+  sku_name            = "B1"
+}
+
+resource "azurerm_linux_web_app" "scoring" {
+  count               = var.DEPLOY_WEBAPP ? 1 : 0
+  name                = "${var.BASE_NAME}-webapp"
+  resource_group_name = data.azurerm_resource_group.aml.name
+  location            = local.location
+  service_plan_id     = azurerm_service_plan.webapp[0].id
+  https_only          = true
+
+  site_config {
+    application_stack {
+      docker_image_name        = "appsvc/staticsite:latest"
+      docker_registry_url      = "https://${azurerm_container_registry.aml.login_server}"
+      docker_registry_username = azurerm_container_registry.aml.admin_username
+      docker_registry_password = azurerm_container_registry.aml.admin_password
+    }
+  }
+
+  app_settings = {
+    # The Azure ML scoring image listens on 5001.
+    WEBSITES_PORT = "5001"
+  }
+
+  lifecycle {
+    ignore_changes = [site_config[0].application_stack[0].docker_image_name]
+  }
+}

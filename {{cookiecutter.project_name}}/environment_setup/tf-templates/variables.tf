@@ -20,3 +20,27 @@ variable "WORKSPACE_NAME" {
   type        = string
   default     = "{{ cookiecutter.workspace_name }}"
 }
+
+variable "DEPLOY_AKS" {
+  description = "Create the AKS inference cluster and attach it to the workspace."
+  type        = bool
+  default     = {{ cookiecutter.deploy_aks | lower }}
+}
+
+variable "AKS_COMPUTE_NAME" {
+  description = "Name of the inference cluster in the workspace (AKS_COMPUTE_NAME)."
+  type        = string
+  default     = "{{ cookiecutter.__aks_compute_name }}"
+}
+
+variable "AKS_VM_SIZE" {
+  description = "Node size of the one-node DevTest inference cluster (2 vCPUs)."
+  type        = string
+  default     = "{{ cookiecutter.__aks_vm_size }}"
+}
+
+variable "DEPLOY_WEBAPP" {
+  description = "Create the Linux App Service plan and the Web App that serves the scoring image."
+  type        = bool
+  default     = {{ cookiecutter.deploy_webapp | lower }}
+}

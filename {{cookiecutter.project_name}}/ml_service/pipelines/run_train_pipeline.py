@@ -1,4 +1,5 @@
-"""Find the training pipeline published by this build; write its id and optionally run it.
+"""Find the training pipeline published by this build; write its id (to a file and as the step
+output variable AMLPIPELINEID) and optionally run it.
 
     python -m ml_service.pipelines.run_train_pipeline --output_pipeline_id_file pipeline_id.txt \\
         --skip_train_execution
@@ -10,6 +11,7 @@ from azureml.core import Experiment
 from azureml.pipeline.core import PublishedPipeline
 
 from ml_service.util.env_variables import read_env_or_exit
+from ml_service.util.model_artifact import set_variable
 from ml_service.util.workspace import get_workspace
 
 
@@ -46,6 +48,8 @@ def main(argv=None):
                                env.build_id)
     Path(args.output_pipeline_id_file).write_text(pipeline.id, encoding="utf-8")
     print(f"Published pipeline id: {pipeline.id}")
+    # The CI's agentless job that runs the pipeline reads this step output.
+    print(set_variable("AMLPIPELINEID", pipeline.id))
     if not args.skip_train_execution:
         run = Experiment(workspace, env.experiment_name).submit(
             pipeline, tags=run_tags(env), pipeline_parameters={"model_name": env.model_name})

@@ -6,9 +6,16 @@ from pathlib import Path
 
 import pytest
 
+{%- if cookiecutter.azureml_sdk == "v1" %}
+from ml_service.util import smoke_test_scoring_service
+from ml_service.util.smoke_test_scoring_service import (
+    SmokeTestError, check_scores, endpoint, load_sample_request, main, post_with_retries,
+    service_endpoint, webapp_url)
+{%- else %}
 from ml_service.util.smoke_test_scoring_service import (
     SmokeTestError, check_scores, endpoint, load_sample_request, main, post_with_retries,
     webapp_url)
+{%- endif %}
 
 SOURCES_DIR = Path(__file__).resolve().parents[2] / "{{ cookiecutter.project_name }}"
 
@@ -16,7 +23,7 @@ SOURCES_DIR = Path(__file__).resolve().parents[2] / "{{ cookiecutter.project_nam
 class ScriptedService:
     """A scoring server that answers each POST with the next (status, body) of a script."""
 
-    def __init__(self, answers):
+    def __init__(self, answers, key=None):
         self.answers = list(answers)
         self.requests = []
         service = self
@@ -27,6 +34,9 @@ class ScriptedService:
                 service.requests.append(json.loads(self.rfile.read(length)))
                 status, body = service.answers.pop(0) if len(service.answers) > 1 \
                     else service.answers[0]
+                if key and self.headers.get("Authorization") != f"Bearer {key}":
+                    # What Azure ML answers a scoring call without the service's key.
+                    status, body = 401, '{"message": "Authorization header missing or wrong"}'
                 payload = body.encode("utf-8")
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -136,3 +146,58 @@ def test_a_url_gets_the_key_from_the_environment_only(monkeypatch):
     monkeypatch.setenv("SCORING_KEY", "k3y")
     assert endpoint("URL", "https://e.region.inference.ml.azure.com/score") == (
         "https://e.region.inference.ml.azure.com/score", {"Authorization": "Bearer k3y"})
+
+
+def test_an_endpoint_that_demands_a_key_is_called_with_the_environments(monkeypatch, capsys):
+    monkeypatch.setenv("SCORING_KEY", "primary-key")
+    with ScriptedService([(200, scores(0.3, 0.4))], key="primary-key") as service:
+        main(["--type", "URL", "--service", service.url, "--sources_dir", str(SOURCES_DIR),
+              "--attempts", "1"])
+    assert "Smoke test passed" in capsys.readouterr().out
+{%- if cookiecutter.azureml_sdk == "v1" %}
+
+
+class KeyedWebservice:
+    """Stands in for the SDK's AciWebservice / AksWebservice of a service with key auth."""
+
+    def __init__(self, scoring_uri, keys=("primary-key", "secondary-key")):
+        self.scoring_uri, self.auth_enabled, self.keys = scoring_uri, True, keys
+
+    def get_keys(self):
+        return self.keys
+
+
+@pytest.mark.parametrize("service_type", ["ACI", "AKS"])
+def test_key_protected_services_are_called_with_their_key(service_type, monkeypatch, capsys):
+    with ScriptedService([(200, scores(0.3, 0.4))], key="primary-key") as service:
+        looked_up = []
+
+        def find_webservice(kind, name):
+            looked_up.append((kind, name))
+            return KeyedWebservice(service.url)
+
+        monkeypatch.setattr(smoke_test_scoring_service, "find_webservice", find_webservice)
+        main(["--type", service_type, "--service", "mlops-svc",
+              "--sources_dir", str(SOURCES_DIR), "--attempts", "1"])
+    assert looked_up == [(service_type, "mlops-svc")]
+    assert "Smoke test passed" in capsys.readouterr().out
+
+
+def test_a_key_protected_service_refuses_a_call_without_the_key():
+    with ScriptedService([(200, scores(0.3, 0.4))], key="primary-key") as service:
+        url, headers = service_endpoint(KeyedWebservice(service.url, keys=("stale", "x")))
+        with pytest.raises(SmokeTestError, match="HTTP 401"):
+            post_with_retries(url, {"data": []}, headers, attempts=1)
+
+
+def test_aci_and_aks_services_are_deployed_with_key_auth():
+    scoring = SOURCES_DIR / "scoring"
+    for config in scoring.glob("deployment_config_*.yml"):
+        assert "\nauthEnabled: true\n" in config.read_text(encoding="utf-8"), config.name
+{%- endif %}
+
+
+def test_a_host_name_that_does_not_resolve_fails_at_once():
+    with pytest.raises(SmokeTestError, match="does not resolve"):
+        post_with_retries("http://no-such-host.invalid/score", {"data": []}, attempts=5,
+                          delay_seconds=30)

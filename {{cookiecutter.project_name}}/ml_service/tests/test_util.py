@@ -9,8 +9,9 @@ from ml_service.pipelines.run_train_pipeline import run_tags, select_pipeline
 from ml_service.util.attach_compute import provisioning_settings
 from ml_service.util.manage_environment import environment_from_conda
 from ml_service.util.model_artifact import (
-    export_commands, model_record, pick_model, read_record)
+    export_commands, model_record, no_model_record, pick_model, read_record)
 from ml_service.util.register_dataset import check_csv, target_folder
+from ml_service.util.workspace import cli_authentication
 
 
 def test_cluster_settings_make_a_provisioning_configuration(make_env):
@@ -66,8 +67,19 @@ def test_model_artifact_round_trip(tmp_path):
     path = tmp_path / "model.json"
     path.write_text(json.dumps(record), encoding="utf-8")
     assert export_commands(read_record(path)) == [
+        "##vso[task.setvariable variable=MODEL_REGISTERED;isOutput=true]true",
         "##vso[task.setvariable variable=MODEL_NAME;isOutput=true]m.pkl",
         "##vso[task.setvariable variable=MODEL_VERSION;isOutput=true]3"]
+
+
+def test_a_run_without_a_new_model_still_has_an_artifact_that_says_so(tmp_path):
+    """CD is triggered by every green CI run: "no new model" must be readable, not a failure."""
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(no_model_record("42")), encoding="utf-8")
+    commands = export_commands(read_record(path))
+    assert commands[-1] == "##vso[task.setvariable variable=MODEL_REGISTERED;isOutput=true]false"
+    assert commands[0].startswith("##vso[task.logissue type=warning]No new model")
+    assert not any("MODEL_VERSION" in command for command in commands)
 
 
 def test_no_model_and_several_models(tmp_path):
@@ -75,7 +87,8 @@ def test_no_model_and_several_models(tmp_path):
     two = [SimpleNamespace(version=1), SimpleNamespace(version=2)]
     with pytest.raises(SystemExit, match=r"several model versions \[1, 2\]"):
         pick_model(two, "42")
-    (tmp_path / "model.json").write_text('{"name": "m.pkl"}', encoding="utf-8")
+    (tmp_path / "model.json").write_text('{"registered": true, "name": "m.pkl"}',
+                                         encoding="utf-8")
     with pytest.raises(SystemExit, match=r"lacks \['version'\]"):
         read_record(tmp_path / "model.json")
 
@@ -91,3 +104,35 @@ def test_dataset_csv_checks(tmp_path):
         check_csv(tmp_path / "missing.csv")
     assert target_folder("{{ cookiecutter.dataset_name }}") == (
         "training-data/{{ cookiecutter.dataset_name }}")
+
+
+class RecordingCredential:
+    """Stands in for AzureCliCredential: records the scopes asked for."""
+
+    def __init__(self):
+        self.scopes = []
+
+    def get_token(self, *scopes):
+        self.scopes.extend(scopes)
+        return SimpleNamespace(token=f"token-for {scopes[0]}", expires_on=0)
+
+
+def test_sign_in_asks_the_cli_credential_for_each_audience():
+    from azureml.core.authentication import Audience
+
+    credential = RecordingCredential()
+    auth = cli_authentication(credential)
+    arm = auth._cloud_type.endpoints.active_directory_resource_id
+    assert auth.get_token(Audience.ARM) == f"token-for {arm}/.default"
+    assert auth.get_token(Audience.AZUREML).startswith("token-for https://ml.azure.com")
+    assert credential.scopes == [f"{arm}/.default", "https://ml.azure.com/.default"]
+
+
+def test_sign_in_needs_only_the_az_executable(monkeypatch, tmp_path):
+    """No azure-cli Python package: without `az` on PATH it is a sign-in error, not an import."""
+    from azure.identity import CredentialUnavailableError
+    from azureml.core.authentication import Audience
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(CredentialUnavailableError, match="Azure CLI not found"):
+        cli_authentication().get_token(Audience.ARM)

@@ -3,21 +3,26 @@
     python -m ml_service.util.model_artifact write --build_id 1234 --output model.json
     python -m ml_service.util.model_artifact export --input model.json
 
-``write`` (CI) looks for the model tagged with the build id and writes model.json; when
-evaluation kept the previous model, it says so and sets MODEL_REGISTERED=false instead of
-failing. ``export`` (CD) reads model.json and sets MODEL_NAME and MODEL_VERSION as output
-variables of the step.
+``write`` (CI) looks for the model tagged with the build id and writes model.json. When
+evaluation kept the previous model (or training was not run), model.json says so
+(``"registered": false``): the artifact always exists, so the CD that every green CI run triggers
+can tell "no new model" from a failure. ``export`` (CD) reads model.json and sets the output
+variables MODEL_REGISTERED, MODEL_NAME and MODEL_VERSION; the deployment stages run only when
+MODEL_REGISTERED is true.
 """
 import argparse
 import json
 from pathlib import Path
 
-RECORD_KEYS = ("name", "version", "id", "createdTime")
+RECORD_KEYS = ("registered", "name", "version", "id", "createdTime")
+NO_NEW_MODEL = ("No new model was registered by this CI run (evaluation kept the current model, "
+                "or training was not run): nothing to deploy.")
 
 
 def model_record(model):
     """The fields of model.json, from an azureml ``Model``."""
     return {
+        "registered": True,
         "name": model.name,
         "version": model.version,
         "id": model.id,
@@ -39,21 +44,33 @@ def set_variable(name, value, is_output=True):
     return f"##vso[task.setvariable variable={name}{output}]{value}"
 
 
+def no_model_record(build_id):
+    """model.json of a CI run that registered no model."""
+    return {"registered": False, "build_id": build_id}
+
+
 def read_record(path):
     """model.json as a dict; a missing or incomplete file stops with one line."""
     try:
         record = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise SystemExit(f"ERROR: cannot read the model artifact {path}: {error}") from None
-    missing = [key for key in ("name", "version") if key not in record]
+    if record.get("registered") is False:
+        return record
+    missing = [key for key in ("registered", "name", "version") if key not in record]
     if missing:
         raise SystemExit(f"ERROR: {path} lacks {missing}; expected keys {list(RECORD_KEYS)}")
     return record
 
 
 def export_commands(record):
-    """Logging commands that hand the model name and version to later steps."""
-    return [set_variable("MODEL_NAME", record["name"]),
+    """Logging commands that hand "is there a new model", its name and version to later steps
+    and stages."""
+    if not record["registered"]:
+        return [f"##vso[task.logissue type=warning]{NO_NEW_MODEL}",
+                set_variable("MODEL_REGISTERED", "false")]
+    return [set_variable("MODEL_REGISTERED", "true"),
+            set_variable("MODEL_NAME", record["name"]),
             set_variable("MODEL_VERSION", record["version"])]
 
 
@@ -67,14 +84,12 @@ def write_artifact(build_id, output):
     env = read_env_or_exit()
     models = Model.list(get_workspace(env), name=env.model_name, tags=[["BuildId", build_id]])
     model = pick_model(models, build_id)
+    record = no_model_record(build_id) if model is None else model_record(model)
+    Path(output).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     if model is None:
-        print("##vso[task.logissue type=warning]No model was registered by this run "
-              "(evaluation kept the current model, or training was not triggered).")
-        print(set_variable("MODEL_REGISTERED", "false"))
-        return
-    Path(output).write_text(json.dumps(model_record(model), indent=2) + "\n", encoding="utf-8")
-    print(f"Build {build_id} registered {model.name} version {model.version}")
-    print(set_variable("MODEL_REGISTERED", "true"))
+        print(f"##vso[task.logissue type=warning]{NO_NEW_MODEL}")
+    else:
+        print(f"Build {build_id} registered {model.name} version {model.version}")
 
 
 def main(argv=None):
@@ -83,7 +98,8 @@ def main(argv=None):
     write = commands.add_parser("write", help="find the model of a build, write model.json")
     write.add_argument("--build_id", required=True)
     write.add_argument("--output", default="model.json")
-    export = commands.add_parser("export", help="set MODEL_NAME/MODEL_VERSION from model.json")
+    export = commands.add_parser(
+        "export", help="set MODEL_REGISTERED, MODEL_NAME and MODEL_VERSION from model.json")
     export.add_argument("--input", default="model.json")
     args = parser.parse_args(argv)
     if args.command == "write":

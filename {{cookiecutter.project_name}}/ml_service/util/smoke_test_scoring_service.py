@@ -5,9 +5,13 @@
         --service http://127.0.0.1:5001/score
 
 The rows come from ``<SOURCES_DIR_TRAIN>/scoring/sample_request.json``, the one copy of the
-workshop's sample. A URL that needs a key (an Azure ML online endpoint) gets it from the
-``SCORING_KEY`` environment variable, never from the command line. Slow starts (connection
-refused, timeouts, 5xx, 429) are retried a bounded number of times; a wrong answer fails at once.
+workshop's sample. Slow starts (connection refused, timeouts, 5xx, 429) are retried a bounded
+number of times; a wrong answer, or a host name that does not resolve, fails at once.
+{%- if cookiecutter.azureml_sdk == "v1" %} ACI and AKS
+services take their key from the SDK and send it.
+{%- endif %}
+A URL that needs a key (an Azure ML online endpoint) gets it from the ``SCORING_KEY`` environment
+variable, never from the command line.
 """
 import argparse
 import json
@@ -17,6 +21,7 @@ import time
 from pathlib import Path
 
 import requests
+from urllib3.exceptions import NameResolutionError
 {%- if cookiecutter.azureml_sdk == "v1" %}
 
 SERVICE_TYPES = ("ACI", "AKS", "Webapp", "URL")
@@ -67,6 +72,9 @@ def post_with_retries(url, body, headers=None, attempts=10, delay_seconds=5.0,
             response = session.post(url, json=body, headers=headers or {},
                                     timeout=timeout_seconds)
         except (requests.ConnectionError, requests.Timeout) as error:
+            if unresolvable(error):
+                raise SmokeTestError(f"{url}: the host name does not resolve ({error}); "
+                                     "check the service name") from None
             last_problem = f"{type(error).__name__}: {error}"
         else:
             if response.status_code not in RETRYABLE_STATUS:
@@ -85,6 +93,12 @@ def post_with_retries(url, body, headers=None, attempts=10, delay_seconds=5.0,
     raise SmokeTestError(f"{url} did not answer after {attempts} attempts: {last_problem}")
 
 
+def unresolvable(error):
+    """True when ``error`` says the host name has no address: waiting will not change that."""
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    return isinstance(reason, NameResolutionError)
+
+
 def webapp_url(service):
     """A Web App's scoring URL from its name, or the URL itself when one is given."""
     if service.startswith(("http://", "https://")):
@@ -93,21 +107,26 @@ def webapp_url(service):
 {%- if cookiecutter.azureml_sdk == "v1" %}
 
 
-def azure_ml_endpoint(service_type, service):
-    """Scoring URL and headers of an ACI or AKS web service in the workspace."""
+def service_endpoint(webservice):
+    """Scoring URL and headers of an Azure ML web service: its key when key auth is on (ACI
+    and AKS both have it on, see the scoring folder's deployment configs)."""
+    headers = {}
+    if webservice.auth_enabled:
+        primary_key, _ = webservice.get_keys()
+        headers["Authorization"] = f"Bearer {primary_key}"
+    return webservice.scoring_uri, headers
+
+
+def find_webservice(service_type, service):
+    """The ACI or AKS web service ``service`` of the workspace (signed in as the Azure CLI)."""
     # Imported here: the SDK takes seconds to import and URL or Web App checks never need it.
     from azureml.core.webservice import AciWebservice, AksWebservice
 
     from ml_service.util.env_variables import read_env_or_exit
     from ml_service.util.workspace import get_workspace
 
-    workspace = get_workspace(read_env_or_exit())
     service_class = AciWebservice if service_type == "ACI" else AksWebservice
-    webservice = service_class(workspace, service)
-    headers = {}
-    if webservice.auth_enabled:
-        headers["Authorization"] = f"Bearer {webservice.get_keys()[0]}"
-    return webservice.scoring_uri, headers
+    return service_class(get_workspace(read_env_or_exit()), service)
 {%- endif %}
 
 
@@ -119,7 +138,7 @@ def endpoint(service_type, service):
 {%- if cookiecutter.azureml_sdk == "v1" %}
     if service_type == "Webapp":
         return webapp_url(service), {}
-    return azure_ml_endpoint(service_type, service)
+    return service_endpoint(find_webservice(service_type, service))
 {%- else %}
     return webapp_url(service), {}
 {%- endif %}
