@@ -9,20 +9,21 @@ distinct script, with:
   ``${{ vars.X }}`` from the set-up script's repository variables, the run's ids, and the
   ``GITHUB_*`` files; nothing of this test process;
 - a stand-in ``az`` that answers the endpoint's address and key (as a signed-in CLI would), and
-  no network at all (``unshare -n``).
+  no network at all (``unshare -n``): test_rehearsal's runner and its verdict.
 A step must succeed, or get as far as its first call to Azure (a connection error raised on the
 way out); an import error, a missing variable, a usage error or another exception fails it.
 """
 import hashlib
 import json
+import os
 import re
-import shutil
 import subprocess
 
 import pytest
 
 from azure_devops import structural_combinations
 from conftest import bake_once, matrix_id, run_make, writable_copy
+from test_rehearsal import Rehearsal, no_network_prefix, verdict
 from test_sdk_v2 import requirements_venv
 from test_workflows import GITHUB_ACTIONS, load, load_setup_script, workflow_files
 
@@ -40,50 +41,17 @@ exit 0
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*}}")
 PYTHON_MODULE = re.compile(r"\bpython3? -m (?!pip\b)[\w.]+")
 SCRIPT = re.compile(r"\bbash (\S+\.sh)\b")
-REACHED_AZURE = ("ConnectionError", "NameResolutionError", "Failed to resolve")
-NOT_REACHED = ("No module named", "is not set", "usage:", "command not found")
 GITHUB_CONTEXT = {"github.run_id": "1234", "github.sha": "0" * 40,
                   "github.server_url": "https://github.com", "github.repository": "contoso/repo",
                   "github.event.workflow_run.id": "1234"}
 
 
-class Rehearsal:
-    """The stand-in ``az`` and the scripts already run (once per distinct script, environment
-    and requirements)."""
-
-    def __init__(self, folder):
-        self.folder = folder
-        self.results = {}
-        self.bin = folder / "bin"
-        self.bin.mkdir()
-        (self.bin / "az").write_text(STAND_IN_AZ, encoding="utf-8")
-        (self.bin / "az").chmod(0o755)
-
-    def run(self, key, script, venv, env, cwd):
-        """Run ``script`` as the runner would (bash -e -o pipefail), once per ``key``."""
-        if key not in self.results:
-            home = self.folder / "home"
-            home.mkdir(exist_ok=True)
-            files = {name: self.folder / f"{name.lower()}-{len(self.results)}"
-                     for name in ("GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "GITHUB_ENV")}
-            for path in files.values():
-                path.write_text("", encoding="utf-8")
-            completed = subprocess.run(
-                ["unshare", "-n", "bash", "--noprofile", "--norc", "-e", "-o", "pipefail",
-                 "-c", script], cwd=cwd, capture_output=True, text=True, timeout=600,
-                env={"PATH": f"{venv}/bin:{self.bin}:/usr/bin:/bin", "HOME": str(home),
-                     "LANG": "C.UTF-8", **{name: str(path) for name, path in files.items()},
-                     **env})
-            self.results[key] = (completed.returncode, completed.stdout + completed.stderr,
-                                 files["GITHUB_STEP_SUMMARY"].read_text(encoding="utf-8"))
-        return self.results[key]
-
-
 @pytest.fixture(scope="session")
 def rehearsal(tmp_path_factory):
-    if shutil.which("unshare") is None:
-        pytest.fail("the rehearsal needs `unshare` (util-linux) to run steps without a network")
-    return Rehearsal(tmp_path_factory.mktemp("workflow-rehearsal"))
+    """test_rehearsal's runner, with an ``az`` that answers as a signed-in CLI would."""
+    runner = Rehearsal(tmp_path_factory.mktemp("workflow-rehearsal"), no_network_prefix())
+    (runner.bin / "az").write_text(STAND_IN_AZ, encoding="utf-8")
+    return runner
 
 
 def evaluate(value, context):
@@ -143,16 +111,20 @@ def test_every_python_step_of_every_workflow_reaches_azure_offline(overrides, re
     problems, reached = [], set()
     for workflow, job, step, script, env in steps:
         key = (digest, script, json.dumps(env, sort_keys=True))
-        returncode, output, summary = rehearsal.run(key, script, venv, env, project)
-        where = f"{workflow} {job} / {step} (exit {returncode})"
-        if any(marker in output for marker in NOT_REACHED):
-            problems.append(f"{where} stopped before Azure:\n{output[-2000:]}")
-        elif returncode != 0 and not any(marker in output for marker in REACHED_AZURE):
-            problems.append(f"{where} failed without reaching Azure:\n{output[-2000:]}")
+        # A step runs once per key: its summary file is the key's.
+        summary = rehearsal.folder / f"summary-{hashlib.sha256(repr(key).encode()).hexdigest()}"
+        summary.touch()
+        files = {"GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": os.devnull,
+                 "GITHUB_ENV": os.devnull}
+        returncode, output = rehearsal.run(key, script, venv, {**env, **files}, project)
+        problem = verdict(returncode, output)
+        if problem:
+            problems.append(f"{workflow} {job} / {step}: {problem} (exit {returncode}):\n"
+                            f"{output[-2000:]}")
         elif returncode != 0:
             reached.add((workflow, step))
         elif step.startswith("Summarise"):
-            assert "### Test results" in summary, summary
+            assert "### Test results" in summary.read_text(encoding="utf-8")
     assert not problems, "\n\n".join(problems)
     # Offline, the smoke test's request to the endpoint is the call that cannot succeed.
     assert reached == {("deploy.yml", "Smoke test with the two sample rows")}
