@@ -262,3 +262,7 @@ def test_infrastructure_workflow_follows_iac_tool(bakes):
         assert "teardown.yml" in names
         teardown = load(project / ".github" / "workflows" / "teardown.yml")
         assert set(triggers(teardown)) == {"workflow_dispatch"}
+        if overrides["iac_tool"] == "terraform":
+            workflow = load(project / ".github" / "workflows" / "infrastructure-terraform.yml")
+            assert workflow["env"]["TERRAFORM_VERSION"] == \
+                rendered_answers(**overrides)["__terraform_version"]
