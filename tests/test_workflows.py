@@ -266,3 +266,47 @@ def test_infrastructure_workflow_follows_iac_tool(bakes):
             workflow = load(project / ".github" / "workflows" / "infrastructure-terraform.yml")
             assert workflow["env"]["TERRAFORM_VERSION"] == \
                 rendered_answers(**overrides)["__terraform_version"]
+
+
+def step_scripts(job):
+    return [(step.get("name", step.get("uses")), step.get("run", ""), step.get("if"))
+            for step in job["steps"]]
+
+
+def test_training_waits_fails_unless_completed_publishes_and_cancels_with_the_run(bakes):
+    _, project = bakes[0]
+    job = load(project / ".github" / "workflows" / "train.yml")["jobs"]["train"]
+    scripts = step_scripts(job)
+    runs = [run for _, run, _ in scripts]
+    order = [next(i for i, run in enumerate(runs) if marker in run) for marker in (
+        "submit_training_job.sh", "wait_for_training_job.sh", "check_training_job.sh",
+        "cancel_training_job.sh")]
+    assert order == sorted(order)
+    # check_training_job.sh fails on any status but Completed, and without a registered model.
+    check = (project / "ml_service/azureml/scripts/check_training_job.sh").read_text("utf-8")
+    assert '!= "Completed"' in check
+    _, cancel, condition = scripts[order[-1]]
+    assert "!success()" in condition and "steps.wait.outcome != 'success'" in condition
+    assert "oidc_sign_in.sh" in cancel, "the session may have ended by the time it is cancelled"
+    assert any(name == "Publish the registered model" for name, _, _ in scripts)
+    assert job["outputs"]["model-version"] == "${{ steps.check.outputs.model-version }}"
+
+
+def test_deployment_goes_to_qa_then_waits_for_production_reviewers(bakes):
+    for overrides, project in bakes:
+        answers = rendered_answers(**overrides)
+        deploy = load(project / ".github" / "workflows" / "deploy.yml")
+        qa, production = deploy["jobs"]["qa"], deploy["jobs"]["production"]
+        assert (qa["environment"], production["environment"]) == ("qa", "production")
+        assert production["needs"] == "qa"
+        assert qa["env"]["ENDPOINT_NAME"] == answers["__qa_online_endpoint_name"]
+        assert production["env"]["ENDPOINT_NAME"] == answers["__online_endpoint_name"]
+        for job in (qa, production):
+            runs = [run for _, run, _ in step_scripts(job)]
+            assert runs[-2:] == [
+                "bash ml_service/azureml/scripts/deploy_online_endpoint.sh"
+                ' >> "$GITHUB_STEP_SUMMARY"',
+                "bash ml_service/azureml/scripts/smoke_test_online_endpoint.sh"]
+        assert deploy["concurrency"] == {"group": "deploy", "cancel-in-progress": False}
+        config = json.loads((project / "environment_setup/github.json").read_text("utf-8"))
+        assert config["reviewed_environments"] == ["production"]
