@@ -310,3 +310,14 @@ def test_deployment_goes_to_qa_then_waits_for_production_reviewers(bakes):
         assert deploy["concurrency"] == {"group": "deploy", "cancel-in-progress": False}
         config = json.loads((project / "environment_setup/github.json").read_text("utf-8"))
         assert config["reviewed_environments"] == ["production"]
+
+
+def test_answers_yaml_could_misread_stay_text_in_the_workflows():
+    overrides = {"project_name": "null", "azureml_sdk": "v2", "orchestrator": "github_actions"}
+    project, answers = bake_once(**overrides), rendered_answers(**overrides)
+    workflows = project / ".github" / "workflows"
+    deploy, train = load(workflows / "deploy.yml"), load(workflows / "train.yml")
+    assert deploy["env"]["SOURCES_DIR_TRAIN"] == "null"
+    assert deploy["env"]["MODEL_NAME"] == train["env"]["MODEL_NAME"] == answers["__model_name"]
+    assert deploy["jobs"]["qa"]["env"]["ENDPOINT_NAME"] == "eyteam1-null-qa"
+    assert triggers(train)["push"]["paths"][0] == "null/**"
