@@ -5,9 +5,9 @@ Reads ``github.json`` (the template rendered it with your team's names) and, wit
 
 1. the resource group (and, with Terraform, the storage account that holds its state);
 2. an Entra application and its service principal, the identity the workflows sign in as;
-3. its federated credentials, one per subject the workflows use: the main branch, pull
-   requests and each environment. No secret exists anywhere: GitHub's OpenID Connect token is
-   the sign-in;
+3. its federated credentials, one per subject the workflows use and no other: the main branch,
+   pull requests and each environment. No secret exists anywhere: GitHub's OpenID Connect token
+   is the sign-in;
 4. the role assignment: Contributor on the resource group, nothing wider;
 5. the repository variables: the identity's client, tenant and subscription ids and the team's
    names (BASE_NAME, LOCATION, RESOURCE_GROUP, WORKSPACE_NAME, ...);
@@ -148,9 +148,12 @@ def list_credentials_command(app_id):
 
 
 def credential_commands(app_id, subjects, existing):
-    """Create the missing credentials and correct the changed ones; leave the others alone."""
+    """Create the missing credentials, correct the changed ones and delete any other: the
+    identity trusts exactly the subjects the workflows sign in with."""
     found = {item.get("name"): item for item in existing or []}
-    commands = []
+    commands = [command("az", "ad", "app", "federated-credential", "delete", "--id", app_id,
+                        "--federated-credential-id", name)
+                for name in found if name not in subjects]
     for name, subject in subjects.items():
         current = found.get(name)
         if current is None:

@@ -105,6 +105,10 @@ if command.startswith("az ad app federated-credential"):
     app = next(app for app in state["applications"] if app["appId"] == option["id"])
     if words[-1] == "list":
         answer(app["credentials"])
+    if words[-1] == "delete":
+        app["credentials"] = [item for item in app["credentials"]
+                              if item["name"] != option["federated-credential-id"]]
+        answer()
     parameters = json.loads(option["parameters"])
     named = [item for item in app["credentials"] if item["name"] == parameters["name"]]
     if (words[-1] == "create") == bool(named):
@@ -275,6 +279,21 @@ def test_rerun_repairs_a_changed_variable_and_a_changed_credential(cloud, config
         == setup_script.federated_subjects(config, REPOSITORY)
     changes = [verb for verb in verbs(cloud.calls()) if verb.endswith(("create", "update", "set"))]
     assert changes == ["az ad app federated-credential update", "gh variable set"]
+
+
+def test_rerun_deletes_a_credential_the_workflows_do_not_use(cloud, config):
+    assert run_setup() == 0
+    state = cloud.state()
+    state["applications"][0]["credentials"].append(
+        {"name": "any-branch", "issuer": setup_script.GITHUB_ISSUER,
+         "subject": f"repo:{REPOSITORY}:ref:refs/heads/feature", "audiences": []})
+    cloud.set_state(state)
+
+    assert run_setup() == 0
+
+    assert {item["name"]: item["subject"]
+            for item in cloud.state()["applications"][0]["credentials"]} == \
+        setup_script.federated_subjects(config, REPOSITORY)
 
 
 def test_named_reviewers_guard_production(cloud, config):
