@@ -270,6 +270,11 @@ def expectation_problems(root, answers):
     return problems
 
 
+# How a team registers its training data, per SDK (README.md, step 5, has the whole command).
+REGISTER_DATA = {"v1": "python -m ml_service.util.register_dataset --file <csv>",
+                 "v2": "az ml data create --file ml_service/azureml/data.yml"}
+
+
 def next_steps(answers):
     """What the team does after generating, with its own names."""
     project = answers["project_name"]
@@ -293,9 +298,9 @@ def azure_devops_steps(answers):
         f"     --dry-run it creates the variable group {answers['variable_group_name']} and the "
         "pipelines, and prints the service connections' portal steps (README.md has them all).",
         f"  3. Run the pipeline {answers['__iac_pipeline_name']} "
-        f"(environment_setup/iac-create-environment-pipeline-{iac}.yml), register your data,",
-        f"     then run {answers['__ci_pipeline_name']} (.pipelines/{answers['project_name']}"
-        "-ci.yml).",
+        f"(environment_setup/iac-create-environment-pipeline-{iac}.yml), register your data",
+        f"     ({REGISTER_DATA[answers['azureml_sdk']]}), then run "
+        f"{answers['__ci_pipeline_name']} (.pipelines/{answers['project_name']}-ci.yml).",
     ]
 
 
@@ -306,8 +311,9 @@ def github_steps(answers):
         f"     --dry-run it creates the resource group {answers['resource_group']}, a sign-in "
         "with OpenID Connect (no secret), the repository variables and the environments.",
         "  3. Run the workflow Infrastructure (.github/workflows/infrastructure-"
-        f"{answers['iac_tool']}.yml), register your data,",
-        "     then Train (.github/workflows/train.yml); Deploy follows each training on main.",
+        f"{answers['iac_tool']}.yml), register your data",
+        f"     ({REGISTER_DATA[answers['azureml_sdk']]}), then Train "
+        "(.github/workflows/train.yml); Deploy follows each training on main.",
     ]
 
 

@@ -1,6 +1,7 @@
 """Shared helpers for the template's tests: the answers, the option matrix, bakes, subprocesses."""
 import atexit
 import functools
+import hashlib
 import importlib.util
 import itertools
 import json
@@ -166,6 +167,26 @@ def run_make(project, target, env=None, check=True, python=sys.executable, **var
     assignments = [f"{key}={value}" for key, value in variables.items()]
     return run(["make", "--no-print-directory", target, f"PYTHON={python}", *assignments],
                project, env={**SINGLE_THREAD, **(env or {})}, check=check)
+
+
+# Venvs of generated requirements, kept between sessions (git-ignored), one per file content.
+VENV_CACHE = TEMPLATE_DIR / ".cache" / "venvs"
+
+
+def requirements_venv(requirements):
+    """A venv with exactly ``requirements`` installed, built once per their content and reused
+    by later sessions; its folder. It sees only its own packages (no PYTHONPATH)."""
+    venv = VENV_CACHE / hashlib.sha256(requirements.read_bytes()).hexdigest()[:16]
+    complete = venv / "complete"
+    if not complete.exists():
+        shutil.rmtree(venv, ignore_errors=True)
+        base_python = getattr(sys, "_base_executable", sys.executable)
+        run([base_python, "-m", "venv", venv], TEMPLATE_DIR, timeout=300)
+        run([venv / "bin" / "python", "-m", "pip", "install", "--quiet",
+             "--disable-pip-version-check", "-r", requirements], TEMPLATE_DIR, timeout=1200,
+            env={"PYTHONPATH": ""})
+        complete.write_text(requirements.read_text(encoding="utf-8"), encoding="utf-8")
+    return venv
 
 
 def writable_copy(project, parent):

@@ -160,11 +160,14 @@ def jobs(path):
 
 
 def step_script(step):
-    """The bash an agent runs for ``step`` (a script step or an inline AzureCLI script), or None."""
+    """The bash an agent runs for ``step`` (a script step, or an AzureCLI script inline or in a
+    file), or None."""
     for key in SCRIPT_KEYS:
         if key in step:
             return step[key]
     inputs = step.get("inputs") or {}
     if inputs.get("scriptLocation") == "inlineScript" and inputs.get("scriptType") == "bash":
         return inputs["inlineScript"]
+    if inputs.get("scriptLocation") == "scriptPath" and inputs.get("scriptType") == "bash":
+        return f"bash {inputs['scriptPath']} {inputs.get('arguments', '')}".strip()
     return None

@@ -281,6 +281,13 @@ def test_next_steps_use_the_teams_names(default_context):
     # By default the set-up script prints the service connections' steps; it does not create them.
     assert "prints the service connections' portal steps" in steps
     assert "the service connections and the pipelines" not in steps
+    assert "python -m ml_service.util.register_dataset" in steps
+
+
+def test_next_steps_of_v2_register_the_data_asset(default_context):
+    steps = post_gen.next_steps({**default_context, "azureml_sdk": "v2"})
+    assert "az ml data create --file ml_service/azureml/data.yml" in steps
+    assert "register_dataset" not in steps
 
 
 def test_defaults_are_the_workshop_answers():

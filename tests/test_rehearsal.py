@@ -18,18 +18,16 @@ error, a missing variable, a usage error or any other exception fails the rehear
 distinct script runs once per requirements file. Tasks that are not scripts are stood in for
 only where a later step reads what they leave behind (``ARTIFACT_STAND_INS``).
 """
-import hashlib
 import json
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from azure_devops import structural_combinations
-from conftest import bake_once, matrix_id, rendered_answers, writable_copy
+from conftest import bake_once, matrix_id, rendered_answers, requirements_venv, writable_copy
 from pipeline_templates import is_pipeline, jobs, load, pipeline_files, step_script
 
 pytestmark = pytest.mark.slow
@@ -46,11 +44,15 @@ RUNTIME_OUTPUT = re.compile(
     r"\$\[\s*(?:stage)?[dD]ependencies\..*outputs\['(?:\w+\.)*(\w+\.\w+)'\]\s*\]")
 SET_VARIABLE = re.compile(r"##vso\[task\.setvariable variable=(\w+)(;isOutput=true)?\](.*)")
 PYTHON_MODULE = re.compile(r"\bpython -m (?!pip\b)[\w.]+")
+# The Azure ML v2 steps (azureml_sdk=v2): scripts whose first call to Azure is `az` itself.
+AZURE_ML_SCRIPT = re.compile(r"\bml_service/azureml/scripts/\w+\.sh\b")
 # The first call to Azure, as Azure's libraries report it offline: no sign-in, no network.
 # (Not azureml's AuthenticationException: AzureCliAuthentication raises it when the azure-cli
 # package is missing, the defect this rehearsal was written against.)
 REACHED_AZURE = ("CredentialUnavailableError", "ClientAuthenticationError",
-                 "ServiceRequestError", "NameResolutionError")
+                 "ServiceRequestError", "NameResolutionError",
+                 # The stand-in az, signed in to nothing, to a script's first `az` call.
+                 "Please run 'az login'")
 # What must never stop a step before Azure: a broken environment, variable or command line.
 NOT_REACHED = ("No module named", " is not set", "usage:", "command not found")
 # The exception that ended a Python traceback.
@@ -91,7 +93,6 @@ class Rehearsal:
     def __init__(self, folder, no_network):
         self.folder = folder
         self.no_network = no_network
-        self.venvs = {}
         self.results = {}
         # One agent folder for the session, so a step's script reads the same in every bake.
         self.agent = folder / "agent"
@@ -101,18 +102,9 @@ class Rehearsal:
         (self.bin / "az").chmod(0o755)
 
     def venv(self, requirements):
-        digest = hashlib.sha256(requirements.read_bytes()).hexdigest()[:16]
-        if digest not in self.venvs:
-            venv = self.folder / f"venv-{digest}"
-            base_python = getattr(sys, "_base_executable", sys.executable)
-            subprocess.run([base_python, "-m", "venv", str(venv)], check=True, timeout=300)
-            installed = subprocess.run(
-                [str(venv / "bin/python"), "-m", "pip", "install", "--quiet",
-                 "--disable-pip-version-check", "-r", str(requirements)],
-                capture_output=True, text=True, timeout=1200)
-            assert installed.returncode == 0, installed.stderr[-3000:]
-            self.venvs[digest] = venv
-        return digest, self.venvs[digest]
+        """(digest, venv) of exactly ``requirements``, shared with the other tests' venvs."""
+        venv = requirements_venv(requirements)
+        return venv.name, venv
 
     def run(self, key, script, venv, variables, cwd):
         """Run ``script`` as the agent would, once per ``key``; (exit code, output)."""
@@ -169,8 +161,11 @@ def job_variables(job, project, outputs, agent_folder):
             variables.update(variable_group_values(project))
         else:
             runtime = RUNTIME_OUTPUT.fullmatch(str(entry["value"]).strip())
-            variables[entry["name"]] = (outputs.get(runtime.group(1), "") if runtime
-                                        else str(entry["value"]))
+            # An output that an earlier step would have set had Azure answered (it stopped at
+            # its first call to Azure) gets a stand-in value, as Azure's answer would be there.
+            variables[entry["name"]] = (
+                outputs.get(runtime.group(1), f"stand-in-{runtime.group(1).split('.')[-1]}")
+                if runtime else str(entry["value"]))
     for _ in range(3):  # values that name other variables, e.g. BUILD_URI
         variables = {name: substitute(value, variables) for name, value in variables.items()}
     return variables
@@ -230,13 +225,18 @@ def rehearse_project(rehearsal, project):
                 if script is None:
                     stand_in_task(step, variables)
                     continue
-                if not PYTHON_MODULE.search(script):
+                command = PYTHON_MODULE.search(script) or AZURE_ML_SCRIPT.search(script)
+                if not command:
                     continue
                 script = substitute(script, variables)
-                code, output = rehearsal.run((digest, script), script, venv, variables, project)
+                # A step's own env: mapping comes on top of the job's variables.
+                step_env = {name: substitute(str(value), variables)
+                            for name, value in (step.get("env") or {}).items()}
+                code, output = rehearsal.run((digest, script, tuple(sorted(step_env.items()))),
+                                             script, venv, {**variables, **step_env}, project)
                 record_outputs(step, output, variables, outputs)
                 where = f"{path.name} / {job.name} / {step.get('displayName', step.get('name'))}"
-                checked.append(PYTHON_MODULE.search(script).group(0).split()[-1])
+                checked.append(command.group(0).split()[-1].rsplit("/", 1)[-1])
                 problem = verdict(code, output)
                 if problem:
                     problems.append(f"{where}: {problem} (exit {code}):\n{script}\n"
@@ -244,13 +244,20 @@ def rehearse_project(rehearsal, project):
     return checked, problems
 
 
-# ml_service steps exist with SDK v1 (so with Azure DevOps); v2's job commands are rehearsed by
-# test_sdk_v2, the GitHub Actions workflows' steps by test_workflow_rehearsal.
-@pytest.mark.parametrize("overrides", structural_combinations(azureml_sdk="v1"), ids=matrix_id)
+# The Azure DevOps pipelines; the GitHub Actions workflows' steps: test_workflow_rehearsal.
+@pytest.mark.parametrize("overrides", structural_combinations(orchestrator="azure_devops"),
+                         ids=matrix_id)
 def test_every_ml_service_step_gets_as_far_as_azure(rehearsal, overrides, tmp_path):
     answers = rendered_answers(**overrides)
     project = writable_copy(bake_once(**overrides), tmp_path)
     modules, problems = rehearse_project(rehearsal, project)
+    if answers["azureml_sdk"] == "v2":
+        # CI: submit, check, cancel (when the run is cancelled); CD: deploy, smoke test.
+        assert sorted(modules) == sorted([
+            "submit_training_job.sh", "check_training_job.sh", "cancel_training_job.sh",
+            "deploy_online_endpoint.sh", "smoke_test_online_endpoint.sh"]), modules
+        assert not problems, "\n\n".join(problems)
+        return
     expected = {f"ml_service.pipelines.{answers['project_name']}_build_train_pipeline",
                 "ml_service.pipelines.run_train_pipeline", "ml_service.util.model_artifact",
                 "ml_service.util.deploy_model", "ml_service.util.smoke_test_scoring_service"}

@@ -1,7 +1,10 @@
 """The template repository keeps its promises to newcomers and to CI."""
 import re
 
-from conftest import TEMPLATE_DIR
+import pytest
+import yaml
+
+from conftest import TEMPLATE_DIR, bake_once
 
 
 def quick_start_commands():
@@ -30,7 +33,8 @@ def requirement_lines(path):
 
 
 def test_every_dependency_is_pinned(default_project):
-    files = [TEMPLATE_DIR / "requirements-dev.txt", default_project / "requirements.txt"]
+    files = [TEMPLATE_DIR / "requirements-dev.txt", default_project / "requirements.txt",
+             bake_once(azureml_sdk="v2") / "requirements.txt"]
     lines = [line for path in files for line in requirement_lines(path)]
     unpinned = [line for line in lines
                 if not line.startswith("-r ") and not re.fullmatch(r"[\w.\-\[\]]+==[\w.]+", line)]
@@ -51,3 +55,16 @@ def test_generated_readme_names_the_sdk_versions_that_install(default_project):
                     (default_project / "requirements.txt").read_text(encoding="utf-8"),
                     re.MULTILINE).group(1)
     assert f"`azureml-sdk` {pin}, which installs `azureml-core` {version('azureml-core')}" in readme
+
+
+@pytest.mark.parametrize("sdk", ["v1", "v2"])
+def test_the_azure_ml_environment_pins_what_requirements_pin(sdk):
+    """One set of pins: a model trained locally or on an agent unpickles in Azure ML."""
+    project = bake_once(azureml_sdk=sdk)
+    conda = yaml.safe_load((project / project.name / "conda_dependencies.yml").read_text(
+        encoding="utf-8"))
+    [pip] = [entry["pip"] for entry in conda["dependencies"] if isinstance(entry, dict)]
+    # v1's scoring image also needs azureml-defaults, which nothing local runs.
+    extra = set(pip) - set(requirement_lines(project / "requirements.txt"))
+    assert extra == ({"azureml-defaults==1.62.0"} if sdk == "v1" else set())
+    assert "python=3.11" in conda["dependencies"]

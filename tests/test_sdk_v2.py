@@ -1,4 +1,4 @@
-"""azureml_sdk=v2 beyond its files: the scripts checked by shellcheck, and, in the slow tier, the
+"""azureml_sdk=v2 beyond its files (test_shell_scripts checks its scripts): in the slow tier, the
 v2 repository in a venv of exactly its own requirements (no azureml-core): its CI, which checks
 its Azure ML YAML with azure-ai-ml offline, its local loop, and each Azure ML job's command
 started as the job starts it, with no network, getting as far as its first call to Azure.
@@ -7,39 +7,28 @@ azure-ai-ml is kept out of the template's own venv: its resolver does accept it 
 pins (26 packages added, none changed), but importing it costs the fast tier seconds per run,
 and the v2 repository's own venv is what its CI has anyway.
 """
-import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import SINGLE_THREAD, TEMPLATE_DIR, bake_once, run, run_make, writable_copy
+from conftest import SINGLE_THREAD, bake_once, requirements_venv, run, run_make, writable_copy
 from local_server import LocalServer, free_loopback_port, make_command
 
 V2 = {"azureml_sdk": "v2"}
-# Built once per requirements.txt content and kept between sessions (git-ignored).
-VENV_CACHE = TEMPLATE_DIR / ".cache" / "venvs"
 NO_BYTECODE = {"PYTHONDONTWRITEBYTECODE": "1"}
 # The v2 venv sees only its own packages, whatever this session's PYTHONPATH holds.
 OWN_PACKAGES_ONLY = {"PYTHONPATH": ""}
-SHELLCHECK = Path(sys.executable).with_name("shellcheck")
 
 
 @pytest.fixture(scope="module")
 def v2_project():
     return bake_once(**V2)
-
-
-def test_every_azure_ml_script_passes_shellcheck(v2_project):
-    scripts = sorted((v2_project / "ml_service" / "azureml" / "scripts").glob("*.sh"))
-    assert len(scripts) >= 6
-    run([SHELLCHECK, "-S", "warning", "-x", *scripts], v2_project)
 
 
 def test_nothing_of_sdk_v1_is_left_in_a_v2_repository(v2_project):
@@ -51,23 +40,9 @@ def test_nothing_of_sdk_v1_is_left_in_a_v2_repository(v2_project):
 
 # --- slow: the v2 repository in its own venv --------------------------------------------------
 
-def requirements_venv(requirements):
-    """A venv with exactly ``requirements`` installed, cached by their content; its python."""
-    digest = hashlib.sha256(requirements.read_bytes()).hexdigest()[:16]
-    venv = VENV_CACHE / f"v2-{digest}"
-    python, complete = venv / "bin" / "python", venv / "complete"
-    if not complete.exists():
-        shutil.rmtree(venv, ignore_errors=True)
-        run([sys.executable, "-m", "venv", venv], TEMPLATE_DIR)
-        run([python, "-m", "pip", "install", "--quiet", "-r", requirements], TEMPLATE_DIR,
-            timeout=1200, env=OWN_PACKAGES_ONLY)
-        complete.write_text(requirements.read_text(encoding="utf-8"), encoding="utf-8")
-    return python
-
-
 @pytest.fixture(scope="module")
 def v2_python(v2_project):
-    return requirements_venv(v2_project / "requirements.txt")
+    return requirements_venv(v2_project / "requirements.txt") / "bin" / "python"
 
 
 @pytest.mark.slow

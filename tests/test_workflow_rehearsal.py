@@ -4,7 +4,7 @@ For each combination of answers that generates workflows, every step whose ``run
 ``python -m <module>`` (itself or through a repository script; ``pip`` aside) runs once per
 distinct script, with:
 - the interpreter of a venv with exactly the generated ``requirements.txt`` (the workflows'
-  "Install requirements.txt" step): ``test_sdk_v2``'s, built once per distinct file;
+  "Install requirements.txt" step): conftest's ``requirements_venv``, built once per content;
 - the environment GitHub gives the step: the workflow's, the job's and the step's ``env:``,
   ``${{ vars.X }}`` from the set-up script's repository variables, the run's ids, and the
   ``GITHUB_*`` files; nothing of this test process;
@@ -22,9 +22,8 @@ import subprocess
 import pytest
 
 from azure_devops import structural_combinations
-from conftest import bake_once, matrix_id, run_make, writable_copy
+from conftest import bake_once, matrix_id, requirements_venv, run_make, writable_copy
 from test_rehearsal import Rehearsal, no_network_prefix, verdict
-from test_sdk_v2 import requirements_venv
 from test_workflows import GITHUB_ACTIONS, load, load_setup_script, workflow_files
 
 pytestmark = pytest.mark.slow
@@ -101,9 +100,7 @@ def test_every_python_step_of_every_workflow_reaches_azure_offline(overrides, re
     setup = load_setup_script(project)
     config = setup.load_config(project / "environment_setup" / "github.json")
     variables = {name: f"<{name}>" for name in setup.IDENTITY_VARIABLES} | config["variables"]
-    requirements = project / "requirements.txt"
-    venv = requirements_venv(requirements).parents[1]
-    digest = hashlib.sha256(requirements.read_bytes()).hexdigest()
+    digest, venv = rehearsal.venv(project / "requirements.txt")
     steps = list(python_steps(project, variables))
     assert {(workflow, step) for workflow, _, step, _, _ in steps} >= {
         ("ci.yml", "Summarise test results and coverage"),
@@ -135,7 +132,7 @@ def test_the_ci_workflow_runs_make_ci_and_puts_its_reports_in_the_summary(tmp_pa
     exactly its requirements: ``make ci`` passes (the set-up script's, the workflow scripts' and
     the summary's own tests among its tests), then the summary step reads what it wrote."""
     project = writable_copy(bake_once(**structural_combinations(**GITHUB_ACTIONS)[-1]), tmp_path)
-    python = requirements_venv(project / "requirements.txt")
+    python = requirements_venv(project / "requirements.txt") / "bin" / "python"
     steps = {step.get("name"): step.get("run") for step in
              load(project / ".github" / "workflows" / "ci.yml")["jobs"]["code-quality"]["steps"]}
     assert steps["Lint (flake8) and unit tests (pytest with coverage)"] == "make ci"

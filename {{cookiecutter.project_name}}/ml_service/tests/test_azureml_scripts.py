@@ -71,9 +71,11 @@ def test_the_pinned_ml_extension_is_installed_when_another_version_is_there(fake
     assert calls[1] == "extension add --name ml --version 2.33.1 --upgrade --yes --output none"
 
 
-def test_a_missing_variable_stops_the_script_before_any_call(fake_az):
-    completed, calls = fake_az("submit_training_job.sh", {}, RESOURCE_GROUP="")
-    assert completed.returncode != 0 and "RESOURCE_GROUP" in completed.stderr
+@pytest.mark.parametrize("missing", ["RESOURCE_GROUP", "EXPERIMENT_NAME", "RUN_EVALUATION"])
+def test_a_missing_variable_stops_the_script_before_any_call(fake_az, missing):
+    variables = {"EXPERIMENT_NAME": "exp", "RUN_EVALUATION": "true", missing: ""}
+    completed, calls = fake_az("submit_training_job.sh", {}, **variables)
+    assert completed.returncode != 0 and f"{missing}: is not set" in completed.stderr
     assert calls == []
 
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Fail unless training job $1 ended Completed and registered a model tagged with BUILD_ID;
 # print that model's version. Reads RESOURCE_GROUP, WORKSPACE_NAME, MODEL_NAME, BUILD_ID.
-# shellcheck source=ml_service/azureml/scripts/common.sh
-. "$(dirname "$0")/common.sh"
+# Every variable is checked before the first call to Azure.
 job_name="${1:?usage: check_training_job.sh <job name>}"
+: "${MODEL_NAME:?is not set}" "${BUILD_ID:?is not set}"
+# shellcheck source-path=SCRIPTDIR source=common.sh
+. "$(dirname "$0")/common.sh"
 status="$(az ml job show --name "$job_name" "${workspace[@]}" --query status --output tsv)"
 if [ "$status" != "Completed" ]; then
   echo "error: training job $job_name ended $status, not Completed" >&2

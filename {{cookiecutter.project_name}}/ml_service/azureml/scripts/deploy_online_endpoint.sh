@@ -3,10 +3,13 @@
 # that build BUILD_ID registered, and give that deployment all the traffic.
 # Reads RESOURCE_GROUP, WORKSPACE_NAME, MODEL_NAME, BUILD_ID, ENDPOINT_NAME, DEPLOYMENT_NAME.
 # ENDPOINT_NAME wins over the names in the YAML, so one pair of files serves every endpoint.
-# shellcheck source=ml_service/azureml/scripts/common.sh
+# Every variable is checked before the first call to Azure.
+: "${MODEL_NAME:?is not set}" "${BUILD_ID:?is not set}" \
+  "${ENDPOINT_NAME:?is not set}" "${DEPLOYMENT_NAME:?is not set}"
+# shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "$0")/common.sh"
-endpoint="${ENDPOINT_NAME:?is not set}"
-deployment="${DEPLOYMENT_NAME:?is not set}"
+endpoint="$ENDPOINT_NAME"
+deployment="$DEPLOYMENT_NAME"
 version="$(bash "$(dirname "$0")/model_version.sh")"
 if [ -z "$version" ]; then
   echo "error: no $MODEL_NAME registered by build $BUILD_ID" >&2

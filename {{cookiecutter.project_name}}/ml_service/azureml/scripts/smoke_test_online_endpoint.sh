@@ -2,9 +2,11 @@
 # Score the two workshop rows (scoring/sample_request.json) on the online endpoint; arguments
 # go to the smoke test (e.g. --attempts 20).
 # Reads RESOURCE_GROUP, WORKSPACE_NAME, ENDPOINT_NAME; runs from the repository's root.
-# shellcheck source=ml_service/azureml/scripts/common.sh
+# Every variable is checked before the first call to Azure.
+: "${ENDPOINT_NAME:?is not set}"
+# shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "$0")/common.sh"
-endpoint="${ENDPOINT_NAME:?is not set}"
+endpoint="$ENDPOINT_NAME"
 scoring_uri="$(az ml online-endpoint show --name "$endpoint" "${workspace[@]}" \
   --query scoring_uri --output tsv)"
 # The key goes to the smoke test through its environment, never its command line.
