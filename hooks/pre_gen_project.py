@@ -16,12 +16,12 @@ from dataclasses import dataclass
 ANSWERS_JSON = r"""{{ cookiecutter | jsonify }}"""
 
 # Modules the generated project imports, besides the standard library, and its own top-level
-# names (``training`` is imported from inside the Azure ML step snapshot): a package with one of
-# these names would shadow them.
+# names (``training``, ``evaluate`` and ``register`` are imported from inside the Azure ML step
+# snapshot): a package with one of these names would shadow them.
 PROJECT_IMPORTS = frozenset({
-    "azure", "azureml", "azureml_inference_server_http", "dotenv", "environment_setup", "flask",
-    "joblib", "lightgbm", "matplotlib", "mlflow", "ml_service", "numpy", "pandas", "pytest",
-    "requests", "scipy", "sklearn", "tests", "training", "yaml",
+    "azure", "azureml", "azureml_inference_server_http", "dotenv", "environment_setup",
+    "evaluate", "flask", "joblib", "lightgbm", "matplotlib", "mlflow", "ml_service", "numpy",
+    "pandas", "pytest", "register", "requests", "scipy", "sklearn", "tests", "training", "yaml",
 })
 
 

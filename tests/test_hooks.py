@@ -33,6 +33,9 @@ def test_valid_project_names(name):
     ("logging", "shadows a module the project imports"),
     ("sklearn", "shadows a module the project imports"),
     ("ml_service", "shadows a module the project imports"),
+    ("evaluate", "shadows a module the project imports"),
+    ("register", "shadows a module the project imports"),
+    ("mlflow", "shadows a module the project imports"),
     ("tests_model", "would be collected by pytest as a test module"),
     ("ab", "is 2 characters long"),
 ])
