@@ -220,6 +220,9 @@ def test_permissions_actions_and_concurrency(bakes):
             problems.append(f"{name}: workflow permissions {workflow.get('permissions')}")
         if "group" not in workflow.get("concurrency", {}):
             problems.append(f"{name}: no concurrency group")
+        # Only an explicit `shell: bash` runs with pipefail; the default is `bash -e {0}`.
+        if workflow.get("defaults", {}).get("run", {}).get("shell") != "bash":
+            problems.append(f"{name}: run steps without pipefail")
         if "secrets." in path.read_text(encoding="utf-8"):
             problems.append(f"{name}: reads a stored secret")
         for job_id, job in workflow["jobs"].items():
