@@ -324,3 +324,12 @@ def test_answers_yaml_could_misread_stay_text_in_the_workflows():
     assert deploy["env"]["MODEL_NAME"] == train["env"]["MODEL_NAME"] == answers["__model_name"]
     assert deploy["jobs"]["qa"]["env"]["ENDPOINT_NAME"] == "eyteam1-null-qa"
     assert triggers(train)["push"]["paths"][0] == "null/**"
+
+
+def test_every_workflow_script_passes_shellcheck(bakes):
+    _, project = bakes[0]
+    scripts = sorted((project / ".github" / "scripts").glob("*.sh"))
+    assert [script.name for script in scripts] == ["oidc_sign_in.sh", "wait_for_training_job.sh"]
+    checked = subprocess.run([str(BIN / "shellcheck"), "-S", "style", *map(str, scripts)],
+                             capture_output=True, text=True, timeout=60)
+    assert checked.returncode == 0, checked.stdout
