@@ -43,7 +43,7 @@ def default_shown(default):
         return "yes" if default else "no"
     if isinstance(default, list):
         return f"`{default[0]}`"
-    return f"`{default}`"
+    return f"`{default}`" if default else "empty"
 
 
 def answers_table():

@@ -181,6 +181,15 @@ def terraform_defaults(text):
             if (default := re.search(r'^\s*default\s*=\s*"([^"]*)"', body, re.MULTILINE))}
 
 
+def dotenv_values(text):
+    """``{KEY: value}`` of dotenv lines; the template single-quotes values (no answer it
+    accepts holds a quote, and inside single quotes dotenv expands and unescapes nothing)."""
+    pairs = (line.split("=", 1) for line in text.splitlines()
+             if "=" in line and not line.lstrip().startswith("#"))
+    return {key: value[1:-1] if value[:1] == value[-1:] == "'" and len(value) > 1 else value
+            for key, value in pairs}
+
+
 def read_document(path):
     """A generated file as data: JSON, YAML, Terraform variables, or dotenv ``KEY=value`` lines."""
     text = path.read_text(encoding="utf-8")
@@ -190,8 +199,7 @@ def read_document(path):
         return yaml.safe_load(text)
     if path.suffix == ".tf":
         return terraform_defaults(text)
-    return dict(line.split("=", 1) for line in text.splitlines()
-                if "=" in line and not line.lstrip().startswith("#"))
+    return dotenv_values(text)
 
 
 def look_up(document, keys):
@@ -230,6 +238,12 @@ EXPECTED_VALUES = (
     (VARIABLES_TEMPLATE, ("variables", "MODEL_NAME", "value"), "__model_name", AZURE_DEVOPS),
     (".pipelines/{project}-cd.yml", ("resources", "pipelines", 0, "source"),
      "__ci_pipeline_name", AZURE_DEVOPS),
+    (".pipelines/{project}-ci.yml", ("variables", 1, "group"), "variable_group_name",
+     AZURE_DEVOPS),
+    (".pipelines/{project}-ci.yml", ("trigger", "paths", "include", 0), "project_name",
+     AZURE_DEVOPS),
+    ("environment_setup/iac-remove-environment-pipeline.yml", ("variables", 0, "group"),
+     "variable_group_name", AZURE_DEVOPS),
     ("environment_setup/azure-devops.json", ("variable_group", "name"), "variable_group_name",
      AZURE_DEVOPS),
     ("environment_setup/azure-devops.json", ("pipelines", 1, "name"), "__ci_pipeline_name",
@@ -244,6 +258,7 @@ EXPECTED_VALUES = (
     (ARM_TEMPLATE, ("parameters", "workspace", "defaultValue"), "workspace_name", ARM),
     (TERRAFORM_VARIABLES, ("BASE_NAME",), "base_name", TERRAFORM),
     (TERRAFORM_VARIABLES, ("WORKSPACE_NAME",), "workspace_name", TERRAFORM),
+    (TERRAFORM_VARIABLES, ("RESOURCE_GROUP",), "resource_group", TERRAFORM),
     ("environment_setup/iac-remove-environment-pipeline.yml", ("variables", "KEY_VAULT", "value"),
      "__key_vault", AZURE_DEVOPS),
     ("environment_setup/iac-create-environment-pipeline-tf.yml",
@@ -276,40 +291,50 @@ REGISTER_DATA = {"v1": "python -m ml_service.util.register_dataset --file <csv>"
 
 
 def next_steps(answers):
-    """What the team does after generating, with its own names."""
+    """What the team does after generating, with its own names, in the README's order."""
     project = answers["project_name"]
     return "\n".join([
         f"Generated {project}/ for team {answers['team_number']} "
         f"(BASE_NAME={answers['base_name']}, LOCATION={answers['location']}).",
-        "Next steps:",
-        f"  1. cd {project} && git init -b main && git add . && git commit -m 'Generate from "
-        "template' and push it to GitHub as " + answers["repo_name"] + ".",
+        "Next steps (README.md walks through each):",
+        f"  1. cd {project} && python3.11 -m venv .venv && . .venv/bin/activate && make install",
+        "     git init -b main && pre-commit install && git add . && git commit -m 'Generate "
+        f"from template'; push it to GitHub as {answers['repo_name']}.",
         *(github_steps(answers) if answers["orchestrator"] == "github_actions"
           else azure_devops_steps(answers)),
-        "  Locally: make install && make test (README.md has the rest).",
     ])
 
 
 def azure_devops_steps(answers):
+    project = answers["project_name"]
     iac = "arm" if answers["iac_tool"] == "arm" else "tf"
+    iac_pipeline, ci_pipeline = answers["__iac_pipeline_name"], answers["__ci_pipeline_name"]
+    organization = answers["devops_organization"] or (
+        "your organization (--organization, or 'az devops configure --defaults')")
+    variables = [name for name, value in answers["__variable_group"].items() if value]
     return [
-        f"  2. Set up Azure DevOps ({answers['devops_project']}): "
-        "python environment_setup/azure_devops_setup.py --dry-run shows every step, without",
-        f"     --dry-run it creates the variable group {answers['variable_group_name']} and the "
-        "pipelines, and prints the service connections' portal steps (README.md has them all).",
-        f"  3. Run the pipeline {answers['__iac_pipeline_name']} "
-        f"(environment_setup/iac-create-environment-pipeline-{iac}.yml), register your data",
-        f"     ({REGISTER_DATA[answers['azureml_sdk']]}), then run "
-        f"{answers['__ci_pipeline_name']} (.pipelines/{answers['project_name']}-ci.yml).",
+        "  2. python environment_setup/azure_devops_setup.py --dry-run prints every step; "
+        f"without --dry-run, in {organization},",
+        f"     project {answers['devops_project']}, it creates or updates the variable group "
+        f"{answers['variable_group_name']} ({len(variables)} variables, open to all pipelines)",
+        f"     and creates the pipelines {iac_pipeline}, {ci_pipeline} and "
+        f"{answers['__cd_pipeline_name']} from their YAML, without running them.",
+        f"     It creates the connection {answers['azure_rm_svc_connection']} only with "
+        "--service-principal-id <appId>, else prints the portal steps,",
+        f"     as it always does for {answers['workspace_svc_connection']}.",
+        f"  3. Run {iac_pipeline} (environment_setup/iac-create-environment-pipeline-{iac}.yml), "
+        "register your data",
+        f"     ({REGISTER_DATA[answers['azureml_sdk']]}), then run {ci_pipeline} "
+        f"(.pipelines/{project}-ci.yml).",
     ]
 
 
 def github_steps(answers):
     return [
-        "  2. Set up Azure and GitHub: python environment_setup/github_setup.py --dry-run shows "
-        "every step, without",
-        f"     --dry-run it creates the resource group {answers['resource_group']}, a sign-in "
-        "with OpenID Connect (no secret), the repository variables and the environments.",
+        "  2. python environment_setup/github_setup.py --dry-run prints every step; without "
+        f"--dry-run it creates the resource group {answers['resource_group']},",
+        "     a sign-in with OpenID Connect (no secret), the repository variables and the "
+        "environments qa and production.",
         "  3. Run the workflow Infrastructure (.github/workflows/infrastructure-"
         f"{answers['iac_tool']}.yml), register your data",
         f"     ({REGISTER_DATA[answers['azureml_sdk']]}), then Train "

@@ -1,7 +1,9 @@
 """Validate every answer, and every Azure name derived from the answers, before anything is written.
 
 All problems are reported at once, one line each, as ``<key>='<value>': <what is wrong>; allowed:
-<form>``; then the hook exits 1 and cookiecutter removes the folder it created.
+<form>`` (a value computed from other answers says ``<key> (from <answer>)``), then one line saying
+nothing was written and which answers to change; the hook exits 1 and cookiecutter removes the
+folder it created. ``find_problems(answers, template)`` is the whole check, for other callers too.
 
 This file is valid Python before cookiecutter renders it: the answers arrive as JSON inside raw
 string literals (cookiecutter's ``jsonify`` filter escapes quotes, backslashes and braces), so the
@@ -14,6 +16,9 @@ import sys
 from dataclasses import dataclass
 
 ANSWERS_JSON = r"""{{ cookiecutter | jsonify }}"""
+# cookiecutter.json's public answers as written, with what the user typed in place of a default
+# (empty when cruft renders this hook: its context has no such copy).
+TEMPLATE_JSON = r"""{{ _cookiecutter | default({}) | jsonify }}"""
 
 # Modules the generated project imports, besides the standard library, and its own top-level
 # names (``training``, ``evaluate`` and ``register`` are imported from inside the Azure ML step
@@ -88,9 +93,10 @@ NAME_RULES = {
         r"[^\\/:*?\"'<>;#$*{},+=\[\]|\r\n]*[^\\/:*?\"'<>;#$*{},+=\[\]|\r\n._]", 1, 64,
         "1 to 64 characters, none of \\/:*?\"'<>;#${},+=[]|, not ending in '.' or '_'",
     ),
+    # Chosen by the team, so no default pretends to know it: empty leaves it to the set-up script.
     "devops_organization": NameRule(
-        r"https://dev\.azure\.com/[A-Za-z0-9][A-Za-z0-9-]{0,48}[A-Za-z0-9]?/?", 23, 73,
-        "https://dev.azure.com/ and an organization of 1 to 50 letters, digits "
+        r"(https://dev\.azure\.com/[A-Za-z0-9][A-Za-z0-9-]{0,48}[A-Za-z0-9]?/?)?", 0, 73,
+        "empty, or https://dev.azure.com/ and an organization of 1 to 50 letters, digits "
         "or hyphens",
     ),
     "__storage_account": STORAGE_ACCOUNT,
@@ -105,6 +111,11 @@ NAME_RULES = {
     ),
     "__app_insights": NameRule(
         r"[^%&\\?/]*[^%&\\?/.]", 1, 255, "1 to 255 characters except %&\\?/, not ending in '.'",
+    ),
+    "__log_analytics": NameRule(
+        r"[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]", 4, 63,
+        "4 to 63 letters, digits and hyphens, starting and ending with a letter or digit",
+        "a-zA-Z0-9-",
     ),
     "__aks_cluster_name": NameRule(
         r"[a-zA-Z0-9][\w-]*[a-zA-Z0-9]", 1, 63,
@@ -146,18 +157,21 @@ REFUSED_COMBINATIONS = (
 SAFE_TEXT_KEYS = ("variable_group_name", "azure_rm_svc_connection", "workspace_svc_connection")
 UNSAFE_TEXT = re.compile(r"[\"'$`\\\r\n]")
 
-# Which answer a derived name comes from, so that its message points at what to change.
+# Derived Azure names (cookiecutter.json's "__" keys, never typed) and the answer each comes from.
 DERIVED_FROM = {
     "__storage_account": "base_name",
     "__tf_state_storage_account": "base_name",
     "__container_registry": "base_name",
     "__key_vault": "base_name",
     "__app_insights": "base_name",
+    "__log_analytics": "base_name",
     "__aks_cluster_name": "base_name",
     "__app_service_plan": "base_name",
     "__online_endpoint_name": "project_name",
     "__qa_online_endpoint_name": "project_name",
 }
+# How a default computed from other answers names them.
+REFERENCE = re.compile(r"cookiecutter\.(\w+)")
 
 
 def load_answers(text=ANSWERS_JSON):
@@ -165,10 +179,44 @@ def load_answers(text=ANSWERS_JSON):
     return json.loads(text)
 
 
-def describe(key, value, what, allowed):
-    """The one-line message of a failed check."""
-    source = DERIVED_FROM.get(key)
-    label = f"{key.lstrip('_')} (from {source})" if source else key
+def load_template(text=TEMPLATE_JSON):
+    """Parse the answers as written in cookiecutter.json (defaults still Jinja)."""
+    return json.loads(text)
+
+
+def rendered_default(raw, answers):
+    """``raw`` (a default from cookiecutter.json) rendered with ``answers``, or None."""
+    # Imported here: cookiecutter (and Jinja) are there whenever the hook runs.
+    from cookiecutter.environment import StrictEnvironment
+    from jinja2 import TemplateError
+    try:
+        return StrictEnvironment().from_string(raw).render(cookiecutter=answers)
+    except TemplateError:  # an edited replay file may lack an answer a default names
+        return None
+
+
+def derivations(answers, template):
+    """``{key: [answers its value was computed from]}`` for every derived name, and for every
+    answer still at a default computed from other answers (one the user did not type)."""
+    derived = {key: [source] for key, source in DERIVED_FROM.items()}
+    for key, raw in (template or {}).items():
+        if (not key.startswith("_") and isinstance(raw, str) and REFERENCE.search(raw)
+                and rendered_default(raw, answers) == answers.get(key)):
+            derived[key] = list(dict.fromkeys(REFERENCE.findall(raw)))
+    return derived
+
+
+def sources_of(key, derived):
+    """Every answer ``key`` was computed from, directly or through other derived answers."""
+    sources = []
+    for source in derived.get(key, []):
+        sources += [source, *sources_of(source, derived)]
+    return list(dict.fromkeys(sources))
+
+
+def describe(key, value, what, allowed, typed_from=()):
+    """The one-line message of a failed check; a derived value names the answers it came from."""
+    label = key.lstrip("_") + (f" (from {', '.join(typed_from)})" if typed_from else "")
     return f"{label}={value!r}: {what}; allowed: {allowed}"
 
 
@@ -195,36 +243,53 @@ PROJECT_NAME_ALLOWED = (
 )
 
 
-def find_problems(answers):
-    """Every problem with ``answers`` (the rendered context) as one message each, in key order."""
-    problems = []
-    problem = project_name_problem(answers["project_name"])
-    if problem:
-        problems.append(
-            describe("project_name", answers["project_name"], problem, PROJECT_NAME_ALLOWED))
-    failed = set()
-    for key, rule in NAME_RULES.items():
-        answer, chosen = ONLY_WHEN.get(key, (None, None))
-        if answer is not None and answers[answer] != chosen:
-            continue
-        value = answers[key]
-        problem = rule.problem(value)
-        # A derived name fails with its source answer: report the answer only.
-        if problem and DERIVED_FROM.get(key) not in failed:
-            failed.add(key)
-            problems.append(describe(key, value, problem, rule.allowed))
-    for key in SAFE_TEXT_KEYS:
-        value = answers[key]
+def answer_problem(key, value, answers):
+    """``(what is wrong, what is allowed)`` for one answer or derived name, or None."""
+    if key == "project_name":
+        problem = project_name_problem(value)
+        return (problem, PROJECT_NAME_ALLOWED) if problem else None
+    if key in NAME_RULES:
+        problem = NAME_RULES[key].problem(value)
+        return (problem, NAME_RULES[key].allowed) if problem else None
+    if key in SAFE_TEXT_KEYS:
         if not value.strip() or UNSAFE_TEXT.search(value):
-            problems.append(describe(
-                key, value, "is empty or has a quote, '$', '`', a backslash or a line break",
-                "any other text"))
-    problems += combination_problems(answers)
+            return ("is empty or has a quote, '$', '`', a backslash or a line break",
+                    "any other text")
+        return None
     # cookiecutter refuses other choices itself, but not in an edited replay file.
-    if answers["location"] not in answers["_azure_regions"]:
-        problems.append(describe("location", answers["location"], "is not a known Azure region",
-                                 "one of " + ", ".join(answers["_azure_regions"])))
-    return problems
+    if key == "location" and value not in answers["_azure_regions"]:
+        return "is not a known Azure region", "one of " + ", ".join(answers["_azure_regions"])
+    return None
+
+
+CHECKED_KEYS = ("project_name", *NAME_RULES, *SAFE_TEXT_KEYS, "location")
+
+
+def find_problems(answers, template=None):
+    """Every problem with ``answers`` (the rendered context) as one message each, in key order.
+
+    ``template`` is cookiecutter.json as written: with it, an answer left at a default computed
+    from other answers is blamed on what the user typed, as the derived Azure names always are. A
+    derived value that fails because its source fails is left out (the source's message covers
+    it); one that fails on its own says which typed answers it came from.
+    """
+    derived = derivations(answers, template)
+    found = {key: problem for key in CHECKED_KEYS if applies(key, answers)
+             and (problem := answer_problem(key, answers[key], answers))}
+    problems = []
+    for key, (what, allowed) in found.items():
+        sources = sources_of(key, derived)
+        if any(source in found for source in sources):
+            continue
+        typed = [source for source in sources if source not in derived]
+        problems.append(describe(key, answers[key], what, allowed, typed))
+    return problems + combination_problems(answers)
+
+
+def applies(key, answers):
+    """Whether ``key`` exists with these answers (see ONLY_WHEN)."""
+    answer, chosen = ONLY_WHEN.get(key, (None, None))
+    return answer is None or answers[answer] == chosen
 
 
 def combination_problems(answers):
@@ -236,11 +301,29 @@ def combination_problems(answers):
             if answers[key] == value and answers[excluded] == refused]
 
 
+def answers_to_change(problem):
+    """The answers a user changes to fix ``problem``: a derived value's "(from a, b)" names them."""
+    label = problem.split("=")[0]
+    if " (from " in label:
+        return label.removesuffix(")").split(" (from ")[1].split(", ")
+    return [label]
+
+
+def failure_summary(answers, problems):
+    """The last line after the problems: nothing was written, and what to run again."""
+    keys = dict.fromkeys(key for problem in problems for key in answers_to_change(problem))
+    template = answers.get("_template") or "<template>"
+    return (f"Nothing was written. Run cookiecutter {template} again with another "
+            f"{' and '.join(keys)}: the lines above say what is allowed.")
+
+
 def main():
-    problems = find_problems(load_answers())
+    answers = load_answers()
+    problems = find_problems(answers, load_template())
     if problems:
         for problem in problems:
             print(f"ERROR: {problem}", file=sys.stderr)
+        print(failure_summary(answers, problems), file=sys.stderr)
         sys.exit(1)
 
 

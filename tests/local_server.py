@@ -47,14 +47,16 @@ def make_commands(project, target, python=sys.executable, **variables):
 
 
 def make_command(project, target, python=sys.executable, **variables):
-    """The one command ``make <target>`` runs.
+    """The command ``make <target>`` ends with, after running the ones before it (the
+    prerequisites make would build first, such as the served copy of the model).
 
     Running it directly keeps the server a child of this process (its PID is the server's, not
-    make's), while the command itself stays the Makefile's.
+    make's), while the commands themselves stay the Makefile's.
     """
-    commands = make_commands(project, target, python, **variables)
-    assert len(commands) == 1, f"make -n {target} prints {len(commands)} commands: {commands}"
-    return commands[0]
+    *prerequisites, command = make_commands(project, target, python, **variables)
+    for prerequisite in prerequisites:
+        subprocess.run(prerequisite, cwd=project, check=True, timeout=60)
+    return command
 
 
 def replace_option(command, option, value):

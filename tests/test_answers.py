@@ -23,12 +23,13 @@ WORKSHOP_CONTEXT = {
     "run_evaluation": False,
     "azureml_sdk": "v1",
     "orchestrator": "azure_devops",
-    "devops_organization": "https://dev.azure.com/eyteam1",
+    "devops_organization": "",
     "devops_project": "MCW-EY-DevOps-for-Data-Science",
     "__storage_account": "eyteam1amlsa",
     "__container_registry": "eyteam1amlcr",
     "__key_vault": "eyteam1-AML-KV",
     "__app_insights": "eyteam1-AML-AI",
+    "__log_analytics": "eyteam1-AML-LA",
     "__tf_state_storage_account": "eyteam1statestor",
     "__model_name": "driver_training_model.pkl",
     "__experiment_name": "mlopspython",
@@ -49,6 +50,30 @@ WORKSHOP_CONTEXT = {
     "__online_endpoint_name": "eyteam1-driver-training",
     "__online_deployment_name": "blue",
     "__qa_online_endpoint_name": "eyteam1-driver-training-qa",
+    "__pipeline_variables": {
+        "SOURCES_DIR_TRAIN": "driver_training",
+        "TRAIN_SCRIPT_PATH": "training/train_aml.py",
+        "EVALUATE_SCRIPT_PATH": "evaluate/evaluate_model.py",
+        "REGISTER_SCRIPT_PATH": "register/register_model.py",
+        "SCORE_SCRIPT": "scoring/score.py",
+        "EXPERIMENT_NAME": "mlopspython",
+        "DATASET_NAME": "driver_training_ds",
+        "DATASTORE_NAME": "workspaceblobstore",
+        "DATASET_VERSION": "latest",
+        "TRAINING_PIPELINE_NAME": "driver_training-Training-Pipeline",
+        "MODEL_NAME": "driver_training_model.pkl",
+        "AML_ENV_NAME": "driver_training_training_env",
+        "AML_ENV_TRAIN_CONDA_DEP_FILE": "conda_dependencies.yml",
+        "AML_REBUILD_ENVIRONMENT": "false",
+        "AML_COMPUTE_CLUSTER_NAME": "train-cluster",
+        "AML_COMPUTE_CLUSTER_CPU_SKU": "STANDARD_DS2_V2",
+        "AML_CLUSTER_MIN_NODES": "0",
+        "AML_CLUSTER_MAX_NODES": "4",
+        "AML_CLUSTER_PRIORITY": "lowpriority",
+        # The workshop registers every model; the code's fallback is the same.
+        "RUN_EVALUATION": "false",
+        "ALLOW_RUN_CANCEL": "true",
+    },
     "__variable_group": {
         "BASE_NAME": "eyteam1",
         "LOCATION": "australiaeast",
@@ -84,6 +109,9 @@ def test_every_answer_has_a_prompt():
         if isinstance(value, list) and not key.startswith("_"):
             labels = prompts[key]
             assert set(labels) == {"__prompt__", *value}, f"{key}: a label for every choice"
+            # The menu shows the value a command line takes: "australiaeast - Australia East".
+            assert [label for choice, label in labels.items()
+                    if choice != "__prompt__" and not label.startswith(f"{choice} - ")] == []
 
 
 def test_team_7_gets_eyteam7_wherever_base_name_appears():

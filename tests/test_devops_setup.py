@@ -13,7 +13,8 @@ from conftest import bake_once, run_python
 
 SCRIPT = "environment_setup/azure_devops_setup.py"
 TEAM_7 = {"team_number": "7", "deploy_aks": True, "iac_tool": "terraform"}
-SCOPE = ("--organization https://dev.azure.com/eyteam7 --project MCW-EY-DevOps-for-Data-Science "
+ORGANIZATION = "https://dev.azure.com/contoso-workshop"
+SCOPE = (f"--organization {ORGANIZATION} --project MCW-EY-DevOps-for-Data-Science "
          "--output json")
 REPOSITORY = "https://github.com/contoso/EY_Team7_MLOps"
 PRINCIPAL = "00000000-0000-0000-0000-000000000007"
@@ -66,7 +67,8 @@ def commands(output):
 
 def test_dry_run_prints_the_teams_whole_first_run(team_7):
     completed = dry_run(team_7, "--repository", REPOSITORY + ".git", "--service-principal-id",
-                        PRINCIPAL, "--github-connection", "github-contoso")
+                        PRINCIPAL, "--github-connection", "github-contoso",
+                        "--organization", ORGANIZATION)
 
     assert commands(completed.stdout) == TEAM_7_FIRST_RUN
     notes = [line for line in completed.stdout.splitlines() if line.startswith("# ")]
@@ -78,6 +80,11 @@ def test_dry_run_in_a_fresh_project_needs_no_options(team_7):
     completed = dry_run(team_7)
 
     printed = commands(completed.stdout)
+    # No organization was answered or given: the dry run asks az for its default and, with
+    # none, shows a placeholder in every command.
+    assert printed[2] == "az devops configure --list"
+    assert all("--organization 'https://dev.azure.com/<organization>'" in line
+               for line in printed[3:])
     assert [line.split(" --")[0] for line in printed if " create " in line] == [
         "az pipelines variable-group create", "az pipelines create", "az pipelines create",
         "az pipelines create"]
@@ -115,7 +122,7 @@ def test_readme_and_setup_file_show_the_same_variable_group(deploy_aks, deploy_w
 def test_setup_file_names_the_teams_pipelines_and_connections(team_7):
     setup = json.loads((team_7 / "environment_setup" / "azure-devops.json").read_text())
 
-    assert setup["organization"] == "https://dev.azure.com/eyteam7"
+    assert setup["organization"] == "", "the organization is the team's choice, never guessed"
     assert setup["github_repository"] == "EY_Team7_MLOps"
     assert setup["pipelines"] == [
         {"name": "IaC-Create-Environment",

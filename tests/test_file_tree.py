@@ -22,6 +22,7 @@ DEFAULT_TREE = """
 .pipelines/driver_training-variables-template.yml
 .pipelines/pr.yml
 .pipelines/python-setup-template.yml
+.pre-commit-config.yaml
 Makefile
 README.md
 driver_training/.amlignore
@@ -48,6 +49,7 @@ driver_training/scoring/test_score.py
 driver_training/training/__init__.py
 driver_training/training/features.py
 driver_training/training/plots.py
+driver_training/training/settings.py
 driver_training/training/synthetic_data.py
 driver_training/training/test_features.py
 driver_training/training/test_synthetic_data.py
@@ -57,6 +59,7 @@ driver_training/training/train.py
 driver_training/training/train_aml.py
 environment_setup/Dockerfile
 environment_setup/arm-templates/cloud-environment.json
+environment_setup/az_stand_in.py
 environment_setup/azure-devops.json
 environment_setup/azure_devops_setup.py
 environment_setup/docker-image-pipeline.yml

@@ -1,9 +1,12 @@
 """Each generated repository passes its own CI code-quality stage (`make ci`) with no edits."""
+import os
 import re
+import sys
+from pathlib import Path
 
 import pytest
 
-from conftest import bake_once, crossed_combinations, matrix_id, run_make, writable_copy
+from conftest import bake_once, crossed_combinations, matrix_id, run, run_make, writable_copy
 
 # The workshop's defaults, and every optional part switched on for another team.
 SUITE_ANSWERS = [{}, {**crossed_combinations()[-1], "team_number": "7"}]
@@ -21,3 +24,37 @@ def test_generated_repository_passes_its_ci_stage_offline(overrides, tmp_path):
     # What the pipeline publishes: JUnit results of lint and tests, and Cobertura coverage.
     for report in ("lint-testresults.xml", "unit-testresults.xml", "coverage.xml"):
         assert (project / report).read_text(encoding="utf-8").startswith("<?xml")
+
+
+@pytest.mark.slow
+def test_pre_commit_hooks_run_offline_with_the_pinned_tools(default_project, tmp_path):
+    # The README's set-up: git init, pre-commit install; then the hooks on every file. Local
+    # hooks use the tools of this environment, so nothing is downloaded.
+    project = writable_copy(default_project, tmp_path)
+    env = {"HOME": str(tmp_path), "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    run(["git", "init", "-q", "-b", "main"], project, env=env)
+    run([sys.executable, "-m", "pre_commit", "install"], project, env=env)
+    run(["git", "add", "."], project, env=env)
+    completed = run([sys.executable, "-m", "pre_commit", "run", "--all-files"], project, env=env)
+    for hook in ("flake8 (setup.cfg)", "YAML files parse", "JSON files parse"):
+        assert re.search(rf"^{re.escape(hook)}\.+Passed$", completed.stdout, re.MULTILINE), hook
+    # A broken YAML file is caught before it is committed.
+    (project / "broken.yml").write_text("a: [1, 2\n", encoding="utf-8")
+    run(["git", "add", "broken.yml"], project, env=env)
+    failed = run([sys.executable, "-m", "pre_commit", "run", "--all-files"], project, env=env,
+                 check=False)
+    assert failed.returncode != 0 and "broken.yml" in failed.stdout
+
+
+@pytest.mark.slow
+def test_make_install_installs_the_pins_with_the_pinned_uv(default_project, tmp_path):
+    # A fresh virtual environment, as a team's first `make install` or a CI agent has.
+    venv = tmp_path / "venv"
+    run([sys.executable, "-m", "venv", venv], tmp_path)
+    python = venv / "bin" / "python"
+    completed = run_make(default_project, "install", PYTHON=python)
+    uv_pin = next(line for line in (default_project / "requirements.txt").read_text().splitlines()
+                  if line.startswith("uv=="))
+    assert run([python, "-m", "uv", "--version"], tmp_path).stdout.split()[1] == uv_pin[4:]
+    assert "Installed" in completed.stderr, "uv, not the pip fallback, installed requirements.txt"
+    run([python, "-c", "import lightgbm, azureml.core, azureml_inference_server_http"], tmp_path)

@@ -1,8 +1,9 @@
 """The hooks' logic, tested directly, and every way a bad answer must stop generation cleanly."""
 import pytest
 
-from conftest import (bake, default_answers, load_hook, rendered_answers, template_answers,
-                      writable_copy)
+from conftest import (bake, bake_once, default_answers, load_hook, rendered_answers,
+                      template_answers, writable_copy)
+from test_generation import check_answers_stay_text, check_rendered_repository
 
 pre_gen = load_hook("pre_gen_project")
 post_gen = load_hook("post_gen_project")
@@ -63,6 +64,7 @@ def test_name_rule_reports_length_before_form():
     ("resource_group", "rg_(team).1"),
     ("aci_deployment_name", "mlops-aci"),
     ("devops_organization", "https://dev.azure.com/contoso"),
+    ("devops_organization", ""),
     ("devops_project", "MCW-EY-DevOps-for-Data-Science"),
 ])
 def test_valid_azure_names(key, value):
@@ -91,17 +93,53 @@ def test_invalid_azure_names(key, value):
     assert pre_gen.NAME_RULES[key].problem(value) is not None
 
 
-def test_a_derived_name_that_fails_with_its_answer_is_reported_once(default_context):
-    answers = {**default_context, "base_name": "EY-T", "__storage_account": "ey-tamlsa"}
-    problems = pre_gen.find_problems(answers)
-    assert problems == ["base_name='EY-T': has - E T Y; allowed: "
-                        + pre_gen.NAME_RULES["base_name"].allowed]
+def problems_of(**overrides):
+    """The hook's messages for the answers of a bake with ``overrides``, as cookiecutter runs
+    it: with cookiecutter.json as written beside the rendered answers."""
+    answers = rendered_answers(**overrides)
+    return pre_gen.find_problems(answers, {**template_answers(), **overrides})
+
+
+@pytest.mark.parametrize("key", [key for key in pre_gen.CHECKED_KEYS if not key.startswith("_")])
+def test_no_answer_can_hold_a_quote_or_a_backslash(key, default_context):
+    # The templates quote answers with ' in YAML and dotenv and with " in Terraform and Python,
+    # and escape nothing: an answer with one of these characters could not render as typed.
+    assert [char for char in "'\"\\"
+            if pre_gen.answer_problem(key, f"abc{char}def", default_context) is None] == []
+
+
+def test_a_derived_name_that_fails_with_its_answer_is_reported_once():
+    assert problems_of(base_name="EY-T") == [
+        "base_name='EY-T': has - E T Y; allowed: " + pre_gen.NAME_RULES["base_name"].allowed]
+
+
+def test_a_default_computed_from_a_wrong_answer_is_not_blamed():
+    # The user typed team_number only: base_name 'eyteamseven' is not theirs to fix.
+    [problem] = problems_of(team_number="seven")
+    assert problem.startswith("team_number='seven': ")
+
+
+def test_a_default_failing_on_its_own_names_the_answer_typed():
+    [problem] = problems_of(team_number="12345")
+    assert problem.startswith("base_name (from team_number)='eyteam12345': is 11 characters")
+
+
+def test_a_typed_answer_is_blamed_even_when_it_looks_derived():
+    problems = problems_of(team_number="seven", base_name="eyteamseven")
+    assert [problem.split("=")[0] for problem in problems] == ["team_number", "base_name"]
 
 
 def test_a_derived_name_failing_alone_names_its_source(default_context):
     answers = {**default_context, "__key_vault": "eyteam1--KV"}
-    [problem] = pre_gen.find_problems(answers)
-    assert problem.startswith("key_vault (from base_name)='eyteam1--KV': ")
+    [problem] = pre_gen.find_problems(answers, template_answers())
+    assert problem.startswith("key_vault (from team_number)='eyteam1--KV': ")
+
+
+def test_the_last_line_says_nothing_was_written_and_what_to_change(default_context):
+    problems = problems_of(team_number="12345", variable_group_name="$x")
+    summary = pre_gen.failure_summary({**default_context, "_template": "gh:org/t"}, problems)
+    assert summary == ("Nothing was written. Run cookiecutter gh:org/t again with another "
+                       "team_number and variable_group_name: the lines above say what is allowed.")
 
 
 def test_every_problem_is_listed_at_once(default_context):
@@ -175,6 +213,9 @@ def test_invalid_answer_stops_generation_and_leaves_nothing(cookies, tmpdir, cap
     if key not in choices() and key != "deploy_aks":
         [line] = [line for line in err.splitlines() if line.startswith(f"ERROR: {key}=")]
         assert "; allowed: " in line
+        # Only what the user typed is blamed, and the hook's last line says what to re-run.
+        assert [line for line in err.splitlines() if line.startswith("ERROR: ")] == [line]
+        assert err.splitlines()[-1].startswith("Nothing was written. Run cookiecutter ")
     assert [path for path in tmpdir.join("cookies").visit() if not path.isdir()] == []
     assert [path for path in tmpdir.join("cookies").visit() if path.basename != "bake00"] == []
 
@@ -204,6 +245,32 @@ def test_github_actions_is_accepted_with_sdk_v2(default_context):
 
 def test_there_are_at_least_25_distinct_invalid_answers():
     assert len({repr(overrides) for overrides, _ in INVALID_ANSWERS}) >= 25
+# Answers the hook accepts that YAML or JSON would read as something else unquoted (a boolean,
+# null, a number, a date, YAML syntax): each must render as exactly the text that was typed.
+ODD_ANSWERS = [
+    {"dataset_name": "true", "datastore_name": "123"},
+    {"dataset_name": "2026-11-27", "datastore_name": "0123"},
+    {"dataset_name": "1e3", "datastore_name": "1_000", "workspace_name": "null"},
+    {"project_name": "yes", "base_name": "off"},
+    {"project_name": "null", "team_number": "0123"},
+    {"resource_group": "0x1F", "workspace_name": "2026-11-27"},
+    {"aci_deployment_name": "off", "repo_name": "1.5"},
+    {"variable_group_name": "yes", "azure_rm_svc_connection": "- item",
+     "workspace_svc_connection": "a #b: [c]"},
+    {"variable_group_name": "~", "devops_project": "NaN"},
+    {"base_name": "true", "iac_tool": "terraform", "resource_group": "1.5e3",
+     "workspace_name": "0o17"},
+]
+
+
+@pytest.mark.parametrize("overrides", ODD_ANSWERS, ids=lambda o: ",".join(f"{k}={v}" for k, v
+                                                                          in o.items()))
+def test_odd_answers_render_as_typed(overrides):
+    # The post-generation hook checks each answer where the pipelines need it; then no answer
+    # may have turned into a non-text value anywhere.
+    project = bake_once(**overrides)
+    check_rendered_repository(project)
+    check_answers_stay_text(project, overrides)
 
 
 # --- post_gen_project -------------------------------------------------------------------------
@@ -271,7 +338,7 @@ def test_expectations_hold_in_the_default_project(default_project, default_conte
 def test_expectations_catch_an_answer_that_is_missing(default_project, default_context, tmp_path):
     copy = writable_copy(default_project, tmp_path)
     env = copy / ".env.example"
-    env.write_text(env.read_text().replace("BASE_NAME=eyteam1", "BASE_NAME=eyteam2"))
+    env.write_text(env.read_text().replace("BASE_NAME='eyteam1'", "BASE_NAME='eyteam2'"))
     [problem] = post_gen.expectation_problems(copy, default_context)
     assert problem == ".env.example: expected base_name='eyteam1' there, found 'eyteam2'"
 
@@ -282,7 +349,6 @@ def test_next_steps_use_the_teams_names(default_context):
     assert default_context["variable_group_name"] in steps
     assert "Model-Train-Register-CI" in steps
     # By default the set-up script prints the service connections' steps; it does not create them.
-    assert "prints the service connections' portal steps" in steps
     assert "the service connections and the pipelines" not in steps
     assert "python -m ml_service.util.register_dataset" in steps
 
@@ -291,6 +357,20 @@ def test_next_steps_of_v2_register_the_data_asset(default_context):
     steps = post_gen.next_steps({**default_context, "azureml_sdk": "v2"})
     assert "az ml data create --file ml_service/azureml/data.yml" in steps
     assert "register_dataset" not in steps
+
+
+def test_next_steps_say_what_the_setup_script_does_by_default(default_context):
+    steps = " ".join(post_gen.next_steps(default_context).split())
+    # The set-up comes first: make install before pre-commit install, right after git init.
+    assert steps.index("make install") < steps.index("git init -b main && pre-commit install")
+    assert ("creates or updates the variable group devopsforai-aml-vg (7 variables, open to all "
+            "pipelines) and creates the pipelines IaC-Create-Environment, Model-Train-Register-CI "
+            "and Model-Deploy-CD from their YAML, without running them") in steps
+    assert ("creates the connection azure-resource-connection only with --service-principal-id "
+            "<appId>, else prints the portal steps, as it always does for "
+            "aml-workspace-connection") in steps
+    # No organization was answered: the script's own sources of one are named instead.
+    assert "in your organization (--organization, or 'az devops configure --defaults')" in steps
 
 
 def test_defaults_are_the_workshop_answers():

@@ -26,19 +26,21 @@ ARM_NAMES = {
     "Microsoft.ContainerRegistry/registries": "__container_registry",
     "Microsoft.KeyVault/vaults": "__key_vault",
     "Microsoft.Insights/components": "__app_insights",
+    "Microsoft.OperationalInsights/workspaces": "__log_analytics",
     "Microsoft.MachineLearningServices/workspaces": "workspace_name",
     "Microsoft.ContainerService/managedClusters": "__aks_cluster_name",
     "Microsoft.Web/serverfarms": "__app_service_plan",
     "Microsoft.Web/sites": "__webapp_deployment_name",
 }
 # Derived names that keep BASE_NAME's case (the others are lower-cased).
-CASE_KEEPING = ("__key_vault", "__app_insights", "__aks_cluster_name", "__app_service_plan",
-                "__webapp_deployment_name")
+CASE_KEEPING = ("__key_vault", "__app_insights", "__log_analytics", "__aks_cluster_name",
+                "__app_service_plan", "__webapp_deployment_name")
 TF_NAMES = {
     "azurerm_storage_account": "__storage_account",
     "azurerm_container_registry": "__container_registry",
     "azurerm_key_vault": "__key_vault",
     "azurerm_application_insights": "__app_insights",
+    "azurerm_log_analytics_workspace": "__log_analytics",
 }
 
 
@@ -162,8 +164,11 @@ def test_terraform_parses_and_matches_the_answers(bakes):
             if key in ("__storage_account", "__container_registry"):
                 assert "${local.base_name_lower}" in name, f"{kind} must be lower-cased"
         assert "lower(var.BASE_NAME)" in str(config["locals"])
-        pipeline = (project / "environment_setup/iac-create-environment-pipeline-tf.yml")
-        assert f"value: {answers['__tf_state_storage_account']}" in pipeline.read_text("utf-8")
+        pipeline_file = project / "environment_setup/iac-create-environment-pipeline-tf.yml"
+        pipeline = yaml.safe_load(pipeline_file.read_text("utf-8"))
+        state = next(entry for entry in pipeline["variables"]
+                     if entry.get("name") == "TF_STATE_STORAGE_ACCOUNT")
+        assert state["value"] == answers["__tf_state_storage_account"]
 
 
 @pytest.mark.parametrize("iac_tool,kept,removed", [
@@ -229,7 +234,8 @@ def test_hook_finds_the_answers_and_notices_a_wrong_one(bakes, iac_tool, tmp_pat
     copy = writable_copy(project, tmp_path)
     variables = copy / f".pipelines/{answers['project_name']}-variables-template.yml"
     variables.write_text(variables.read_text("utf-8").replace(
-        f"value: {answers['dataset_name']}", "value: someone_elses_ds"), encoding="utf-8")
+        f"value: '{answers['dataset_name']}'", "value: someone_elses_ds"),
+        encoding="utf-8")
     infra = copy / (ARM_TEMPLATE if iac_tool == "arm" else f"{TF_DIR}/variables.tf")
     infra.write_text(infra.read_text("utf-8").replace(answers["workspace_name"], "other-ws"),
                      encoding="utf-8")

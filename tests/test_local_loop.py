@@ -114,6 +114,24 @@ def test_server_listens_on_loopback_only(server):
     assert "0.0.0.0" not in server.log()
 
 
+def test_make_serve_starts_without_logging_an_error(server, default_context):
+    # The server names the model from its folder: a folder that also held metrics.json and the
+    # figures logged "Error while fetching model IDs" at start-up.
+    log = server.log()
+    assert "Error" not in log and "Traceback" not in log, log
+    model = default_context["__model_name"]
+    assert f"azureml-models/{model}/1" in log, "serves the model as Azure ML mounts it"
+
+
+def test_make_smoke_without_a_server_says_to_run_make_serve(default_project):
+    completed = run_make(default_project, "smoke", check=False, PORT=free_loopback_port())
+    assert completed.returncode != 0
+    # The script's one line, then make's own report of the failed target.
+    [message] = [line for line in completed.stderr.splitlines() if line.startswith("ERROR: ")]
+    assert message.startswith("ERROR: nothing is listening at http://127.0.0.1:")
+    assert "'make serve'" in message
+
+
 def test_make_smoke_passes_against_the_local_server(server, trained_project):
     completed = run_make(trained_project, "smoke", PORT=server.port)
     assert "Smoke test passed" in completed.stdout

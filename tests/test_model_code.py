@@ -35,6 +35,36 @@ def test_conda_environment_pins_match_requirements(default_project, default_cont
     assert conda["name"] == default_context["__aml_env_name"]
 
 
+# The workshop's Challenge 2 settings. The generated tests check only the structure of
+# parameters.json (a team tunes these values); the template checks it rendered the workshop's.
+WORKSHOP_PARAMETERS = {
+    "training": {"learning_rate": 0.02, "boosting_type": "gbdt", "objective": "binary",
+                 "metric": "auc", "sub_feature": 0.7, "num_leaves": 60, "min_data": 100,
+                 "min_hessian": 1, "verbose": 0},
+    "rounds": {"max_rounds": 500, "early_stopping_rounds": 20},
+    "evaluation": {"metric": "auc", "higher_is_better": True},
+    "registration": {"tags": ["auc"]},
+}
+
+
+def test_parameters_json_holds_the_workshop_values(default_project, default_context):
+    parameters_file = package_dir(default_project, default_context) / "parameters.json"
+    assert json.loads(parameters_file.read_text()) == WORKSHOP_PARAMETERS
+
+
+def test_each_shared_name_is_written_once_in_the_package(default_project, default_context):
+    # The steps share one settings module; score.py keeps its own copy (it is deployed alone).
+    package = package_dir(default_project, default_context)
+    sources = {path.relative_to(package).as_posix(): path.read_text()
+               for path in package.rglob("*.py")
+               if not path.name.startswith("test_") and path.name != "conftest.py"}
+    holders = {fact: sorted(name for name, text in sources.items() if f'"{fact}"' in text)
+               for fact in (default_context["__model_name"], "parameters.json", "metrics.json")}
+    settings = "training/settings.py"
+    assert holders == {default_context["__model_name"]: ["scoring/score.py", settings],
+                       "parameters.json": [settings], "metrics.json": [settings]}
+
+
 def test_inference_config_points_at_real_files(default_project, default_context):
     scoring = package_dir(default_project, default_context) / "scoring"
     config = yaml.safe_load((scoring / "inference_config.yml").read_text())

@@ -16,10 +16,12 @@ from pathlib import Path
 import pytest
 import yaml
 from check_jsonschema.builtin_schemas import get_builtin_schema
+from dotenv import dotenv_values
 
 from azure_devops import (AZURE_DEVOPS, structural_bakes, structural_combinations,
                           variable_group)
 from conftest import bake_once, matrix_id, rendered_answers
+from test_generation import scalars
 from pipeline_templates import declared_defaults, expand, is_pipeline, pipeline_files
 
 CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
@@ -79,15 +81,7 @@ def walk(node):
 
 def strings(node):
     """Every text inside a parsed YAML document (scripts, inputs, names)."""
-    if isinstance(node, str):
-        yield node
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            yield from strings(key)
-            yield from strings(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from strings(item)
+    return (value for value in scalars(node) if isinstance(value, str))
 
 
 def patched_schema():
@@ -301,19 +295,27 @@ def test_cd_stages_follow_the_answers(overrides):
     assert "az ml " not in text, "the Azure ML CLI v1 extension is out of support"
 
 
-def test_variables_template_matches_the_answers_and_env_example(bakes):
+def test_variables_template_and_env_example_render_the_one_table(bakes):
     for overrides, project in bakes[:4]:
         answers = rendered_answers(**overrides)
         entries = {entry["name"]: entry["value"] for entry in load(
             project / f".pipelines/{answers['project_name']}-variables-template.yml")["variables"]}
-        assert entries["RUN_EVALUATION"] == str(answers["run_evaluation"]).lower()
-        assert entries["TRAINING_PIPELINE_NAME"] == answers["__training_pipeline_name"]
-        env_example = dict(line.split("=", 1) for line in
-                           (project / ".env.example").read_text("utf-8").splitlines()
-                           if "=" in line and not line.startswith("#"))
-        shared = set(entries) & set(env_example)
-        assert len(shared) >= (20 if answers["azureml_sdk"] == "v1" else 10)
-        assert {key: entries[key] for key in shared} == {key: env_example[key] for key in shared}
+        env_example = dotenv_values(project / ".env.example")
+        if answers["azureml_sdk"] == "v2":
+            # v2's own, shorter list (its scripts read these); .env.example repeats it.
+            assert entries["RUN_EVALUATION"] == str(answers["run_evaluation"]).lower()
+            shared = set(entries) & set(env_example)
+            assert len(shared) >= 10
+            assert {key: entries[key] for key in shared} == {key: env_example[key]
+                                                             for key in shared}
+            continue
+        table = answers["__pipeline_variables"]
+        assert {name: entries[name] for name in table} == table
+        assert set(entries) - set(table) == {"PYTHON_VERSION", "UV_CACHE_DIR", "PIP_CACHE_DIR"}
+        assert table["RUN_EVALUATION"] == str(answers["run_evaluation"]).lower()
+        # .env.example: what a pipeline step sees, the variable group and the same table.
+        assert env_example == {"SUBSCRIPTION_ID": "", "TENANT_ID": "", "BUILD_BUILDID": "local",
+                               "BUILD_URI": "", **variable_group(answers), **table}
 
 
 def test_agents_code_quality_and_training_trigger(bakes):
@@ -330,8 +332,12 @@ def test_agents_code_quality_and_training_trigger(bakes):
     assert not problems, problems
     pipelines = project / ".pipelines"
     setup = load(pipelines / "python-setup-template.yml")["steps"]
-    assert [step.get("task") for step in setup[:2]] == ["UsePythonVersion@0", "Cache@2"]
-    assert "requirements.txt" in setup[2]["script"]
+    assert [step.get("task") for step in setup] == [
+        "UsePythonVersion@0", "Cache@2", "Cache@2", None]
+    cached = {step["inputs"]["path"] for step in setup[1:3]}
+    assert cached == {"$(UV_CACHE_DIR)", "$(PIP_CACHE_DIR)"}
+    # The agents install as `make install` does, with the one Makefile recipe.
+    assert setup[3]["script"] == "make install"
     quality = load(pipelines / "code-quality-template.yml")["steps"]
     make_ci = [step["script"] for step in quality if "script" in step]
     assert make_ci == ["make ci"]

@@ -1,26 +1,48 @@
-"""Property: any answers the hook accepts render a repository that parses and lints."""
+"""Property: any answers the hook accepts render a repository that parses, lints and holds
+each answer as the text it was, even the values YAML and JSON read as something else."""
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from conftest import bake_into, load_hook, option_values, rendered_answers
-from test_generation import check_rendered_repository
+from conftest import bake_into, load_hook, option_values, rendered_answers, template_answers
+from test_generation import SPECIAL_VALUES, check_answers_stay_text, check_rendered_repository
 
 pre_gen = load_hook("pre_gen_project")
 
-valid_project_names = st.from_regex(r"[a-z][a-z0-9_]{2,29}", fullmatch=True).filter(
-    lambda name: pre_gen.project_name_problem(name) is None)
 
-# Digits and maximum lengths are where templates break: favour them.
+def accepted_specials(key):
+    """The special values the hook accepts for ``key`` on their own."""
+    return [value for value in SPECIAL_VALUES
+            if pre_gen.answer_problem(key, value, template_answers()) is None]
+
+
+def text_answer(key, usual):
+    """``usual`` values of an answer, or any special value its rule allows."""
+    specials = accepted_specials(key)
+    return st.one_of(usual, st.sampled_from(specials)) if specials else usual
+
+
+# Digits, maximum lengths and YAML's special words are where templates break: favour them.
 answers = st.fixed_dictionaries({
-    "team_number": st.from_regex(r"[0-9]{1,4}", fullmatch=True),
-    "project_name": valid_project_names,
-    "base_name": st.one_of(st.just("a" * 10), st.from_regex(r"[a-z][a-z0-9]{2,9}", fullmatch=True)),
-    "workspace_name": st.from_regex(r"[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}", fullmatch=True),
-    "resource_group": st.from_regex(r"[a-zA-Z0-9_()-]{1,90}", fullmatch=True),
-    "aci_deployment_name": st.from_regex(r"[a-z][a-z0-9-]{1,30}[a-z0-9]", fullmatch=True),
+    "team_number": text_answer("team_number", st.from_regex(r"[0-9]{1,4}", fullmatch=True)),
+    "project_name": text_answer("project_name", st.from_regex(r"[a-z][a-z0-9_]{2,29}",
+                                                              fullmatch=True)),
+    "base_name": text_answer("base_name", st.one_of(
+        st.just("a" * 10), st.from_regex(r"[a-z][a-z0-9]{2,9}", fullmatch=True))),
+    "workspace_name": text_answer(
+        "workspace_name", st.from_regex(r"[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}", fullmatch=True)),
+    "resource_group": text_answer(
+        "resource_group", st.from_regex(r"[a-zA-Z0-9_()-]{1,90}", fullmatch=True)),
+    "aci_deployment_name": text_answer(
+        "aci_deployment_name", st.from_regex(r"[a-z][a-z0-9-]{1,30}[a-z0-9]", fullmatch=True)),
+    "dataset_name": text_answer("dataset_name", st.from_regex(r"[A-Za-z0-9][\w.-]{0,20}",
+                                                              fullmatch=True)),
+    "datastore_name": text_answer("datastore_name", st.from_regex(r"\w{1,20}", fullmatch=True)),
+    "repo_name": text_answer("repo_name", st.from_regex(r"[A-Za-z0-9_.-]{1,30}", fullmatch=True)),
+    **{key: text_answer(key, st.from_regex(r"[a-zA-Z0-9 #:|-]{1,20}", fullmatch=True))
+       for key in pre_gen.SAFE_TEXT_KEYS},
     **{key: st.sampled_from(values) for key, values in option_values().items()},
-}).filter(lambda overrides: not pre_gen.find_problems(dict(rendered_answers(**overrides))))
+})
 
 
 @pytest.mark.slow
@@ -28,6 +50,15 @@ answers = st.fixed_dictionaries({
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(overrides=answers)
 def test_valid_answers_always_render_clean(overrides, tmp_path_factory):
+    assume(not pre_gen.find_problems(rendered_answers(**overrides), template_answers()))
     project = bake_into(tmp_path_factory.mktemp("bake"), **overrides)
     assert project.name == overrides["project_name"]
     check_rendered_repository(project)
+    check_answers_stay_text(project, overrides)
+
+
+def test_the_strategies_reach_every_kind_of_special_value():
+    # YAML reads each of these as a boolean, a null, a number or a date when it stands unquoted.
+    assert {"true", "null", "0123", "2026-11-27"} <= set(accepted_specials("dataset_name"))
+    assert {"yes", "off", "null", "1_000"} <= set(accepted_specials("workspace_name"))
+    assert {"- item", "a: b", "#hash", "~"} <= set(accepted_specials("variable_group_name"))

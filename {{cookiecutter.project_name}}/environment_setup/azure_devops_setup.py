@@ -1,7 +1,8 @@
 """Create or update this repository's Azure DevOps set-up with one command, safe to re-run.
 
 Reads ``azure-devops.json`` (the template rendered it with your team's names) and, with the Azure
-CLI and its ``azure-devops`` extension, in this order:
+CLI and its ``azure-devops`` extension, in the Azure DevOps organization given by
+``--organization``, else by the file, else by ``az devops configure --defaults``, in this order:
 
 1. the variable group, with every variable and access for all pipelines;
 2. the Azure Resource Manager service connection (from an existing service principal);
@@ -23,6 +24,7 @@ import argparse
 import itertools
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -36,6 +38,8 @@ SERVICE_PRINCIPAL_KEY_VARIABLE = "AZURE_DEVOPS_EXT_AZURE_RM_SERVICE_PRINCIPAL_KE
 AZURE_ML_EXTENSION_URL = (
     "https://marketplace.visualstudio.com/items?itemName=ms-air-aiagility."
     "{{ 'vss-services-azureml' if cookiecutter.azureml_sdk == 'v1' else 'azureml-v2' }}")
+# What a dry run prints where the organization would be, when none is known yet.
+ORGANIZATION_PLACEHOLDER = "https://dev.azure.com/<organization>"
 
 
 class SetupError(Exception):
@@ -62,6 +66,17 @@ def extension_check_command():
 
 def account_command():
     return ["az", "account", "show", "--output", "json"]
+
+
+def devops_defaults_command():
+    return ["az", "devops", "configure", "--list"]
+
+
+def configured_organization(listing):
+    """The default organization in the text ``az devops configure --list`` prints, or None."""
+    match = re.search(r"^\[defaults\][^\[]*?^organization\s*=\s*(\S+)", listing or "",
+                      re.MULTILINE)
+    return match.group(1) if match else None
 
 
 def list_variable_groups_command(config):
@@ -237,21 +252,25 @@ class AzureCli:
     def __init__(self, executable):
         self.executable = executable
 
-    def __call__(self, argv):
+    def __call__(self, argv, as_text=False):
         print(shlex.join(argv), flush=True)
         completed = subprocess.run([self.executable, *argv[1:]], capture_output=True, text=True)
         if completed.returncode != 0:
             lines = (completed.stderr or completed.stdout).strip().splitlines() or ["no output"]
             words = itertools.takewhile(lambda word: not word.startswith("--"), argv)
             raise SetupError(f"{' '.join(words)} failed: {lines[-1].removeprefix('ERROR: ')}")
+        if as_text:
+            return completed.stdout
         return json.loads(completed.stdout) if completed.stdout.strip() else None
 
 
 class DryRun:
     """Prints each command and answers as a project with nothing set up yet would."""
 
-    def __call__(self, argv):
+    def __call__(self, argv, as_text=False):
         print(shlex.join(argv), flush=True)
+        if as_text:
+            return ""
         if argv[1:3] == ["account", "show"]:
             return {"id": "<subscription-id>", "name": "<subscription-name>",
                     "tenantId": "<tenant-id>"}
@@ -271,6 +290,20 @@ def check_prerequisites(az):
         return az(account_command())
     except SetupError as error:
         raise SetupError("not logged in to Azure: run 'az login'") from error
+
+
+def resolve_organization(options, config, az):
+    """The organization to set up: ``--organization``, the file's, or az's default; one line
+    saying how to give one when there is none (a dry run prints a placeholder instead)."""
+    organization = options.organization or config["organization"] or configured_organization(
+        az(devops_defaults_command(), as_text=True))
+    if organization:
+        return organization
+    if options.dry_run:
+        return ORGANIZATION_PLACEHOLDER
+    raise SetupError("no Azure DevOps organization: pass --organization "
+                     "https://dev.azure.com/<name>, or set a default with 'az devops configure "
+                     "--defaults organization=https://dev.azure.com/<name>'")
 
 
 def note(lines):
@@ -343,6 +376,9 @@ def parse_args(argv=None):
                         help="print every az command, one per line, without calling Azure")
     parser.add_argument("--config", type=Path, default=CONFIG_PATH,
                         help="the set-up to apply (default: %(default)s)")
+    parser.add_argument("--organization",
+                        help="https://dev.azure.com/<name> (default: the file's, else "
+                        "'az devops configure --defaults organization=...')")
     parser.add_argument("--service-principal-id",
                         help="appId of the service principal for the Azure Resource Manager "
                         f"connection; its secret goes in {SERVICE_PRINCIPAL_KEY_VARIABLE}")
@@ -374,6 +410,7 @@ def main(argv=None):
         config = load_config(options.config)
         az = make_runner(options)
         account = check_prerequisites(az)
+        config = {**config, "organization": resolve_organization(options, config, az)}
         set_up(config, az, options, account, resolve_repository_url(options, config))
     except SetupError as error:
         print(f"ERROR: {error}", file=sys.stderr)

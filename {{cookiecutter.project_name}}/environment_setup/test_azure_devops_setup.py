@@ -1,14 +1,16 @@
 """The Azure DevOps set-up script against a stand-in ``az``: first run, re-run, drift and errors.
 
 The Azure CLI and its azure-devops extension need the network to install, so the boundary is a
-stand-in ``az`` executable (``STAND_IN_AZ``): it records every argv and answers from a JSON state
-file the way the real commands do (lists, creates that refuse duplicates, updates). Everything
-else (the configuration, command building, the runner, subprocess calls) is the real code.
+stand-in ``az`` executable (``az_stand_in.py`` beside this file): it records every argv and
+answers from a JSON state file the way the real commands do (lists, creates that refuse
+duplicates, updates). Everything else (the configuration, command building, the runner,
+subprocess calls) is the real code.
 """
 import json
 import os
 import shlex
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -16,111 +18,9 @@ from environment_setup import azure_devops_setup as setup_script
 
 REPOSITORY_URL = "https://github.com/contoso/my-mlops-repo"
 SERVICE_PRINCIPAL_ID = "11111111-2222-3333-4444-555555555555"
+STAND_IN_AZ = Path(__file__).with_name("az_stand_in.py")
+DEFAULT_ORGANIZATION = "https://dev.azure.com/contoso"
 
-STAND_IN_AZ = r'''
-"""Stand-in for the Azure CLI with the azure-devops extension: records argv, answers from state."""
-import json
-import os
-import sys
-
-STATE = os.environ["AZ_STAND_IN_STATE"]
-with open(os.environ["AZ_STAND_IN_CALLS"], "a", encoding="utf-8") as calls:
-    calls.write(json.dumps(sys.argv[1:]) + "\n")
-with open(STATE, encoding="utf-8") as handle:
-    state = json.load(handle)
-
-words, options, current = [], {}, None
-for token in sys.argv[1:]:
-    if token.startswith("--"):
-        current = token[2:]
-        options[current] = []
-    elif current is None:
-        words.append(token)
-    else:
-        options[current].append(token)
-option = {key: " ".join(values) for key, values in options.items()}
-command = " ".join(words)
-
-
-def answer(value):
-    with open(STATE, "w", encoding="utf-8") as handle:
-        json.dump(state, handle, indent=1)
-    print(json.dumps(value))
-    sys.exit(0)
-
-
-def fail(message):
-    print(f"ERROR: {message}", file=sys.stderr)
-    sys.exit(1)
-
-
-def named(kind, name):
-    return [item for item in state[kind] if item["name"] == name]
-
-
-def by_id(kind, identifier):
-    return next(item for item in state[kind] if str(item["id"]) == identifier)
-
-
-if command == "extension show":
-    if option["name"] not in state["extensions"]:
-        fail(f"The extension {option['name']} is not installed.")
-    answer({"name": option["name"], "version": "1.0.1"})
-if command == "account show":
-    if state["account"] is None:
-        fail("Please run 'az login' to setup account.")
-    answer(state["account"])
-if command == "pipelines variable-group list":
-    answer(named("variable_groups", option["group-name"]))
-if command == "pipelines variable-group create":
-    group = {"id": len(state["variable_groups"]) + 1, "name": option["name"],
-             "authorized": option["authorize"] == "true",
-             "variables": {pair.split("=", 1)[0]: {"isSecret": None, "value": pair.split("=", 1)[1]}
-                           for pair in options["variables"]}}
-    state["variable_groups"].append(group)
-    answer(group)
-if command == "pipelines variable-group update":
-    group = by_id("variable_groups", option["id"])
-    group["authorized"] = option["authorize"] == "true"
-    answer(group)
-if command.startswith("pipelines variable-group variable "):
-    variables = by_id("variable_groups", option["group-id"])["variables"]
-    if (option["name"] in variables) == command.endswith("create"):
-        fail(f"cannot {words[-1]} variable {option['name']}")
-    variables[option["name"]] = {"isSecret": None, "value": option["value"]}
-    answer({option["name"]: variables[option["name"]]})
-if command == "devops service-endpoint list":
-    answer(state["service_connections"])
-if command == "devops service-endpoint azurerm create":
-    if not os.environ.get("AZURE_DEVOPS_EXT_AZURE_RM_SERVICE_PRINCIPAL_KEY"):
-        fail("service principal key missing")
-    connection = {"id": f"endpoint-{len(state['service_connections']) + 1}",
-                  "name": option["name"], "type": "azurerm", "authorized": False,
-                  "principal": option["azure-rm-service-principal-id"],
-                  "subscription": option["azure-rm-subscription-id"]}
-    state["service_connections"].append(connection)
-    answer(connection)
-if command == "devops service-endpoint update":
-    connection = by_id("service_connections", option["id"])
-    connection["authorized"] = option["enable-for-all"] == "true"
-    answer(connection)
-if command == "pipelines list":
-    answer(named("pipelines", option["name"]))
-if command == "pipelines create":
-    if named("pipelines", option["name"]):
-        fail(f"Pipeline with name {option['name']} already exists.")
-    pipeline = {"id": len(state["pipelines"]) + 1, "name": option["name"],
-                "yaml_path": option["yaml-path"], "repository": option["repository"],
-                "branch": option["branch"], "connection": option["service-connection"],
-                "runs": 0 if option["skip-first-run"] == "true" else 1}
-    state["pipelines"].append(pipeline)
-    answer(pipeline)
-if command == "pipelines update":
-    pipeline = by_id("pipelines", option["id"])
-    pipeline.update({"yaml_path": option["yaml-path"], "branch": option["branch"]})
-    answer(pipeline)
-fail(f"stand-in az does not know: {command}")
-'''
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="the stand-in az is a POSIX script")
 
@@ -136,11 +36,14 @@ def azure(tmp_path, monkeypatch):
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     stand_in = bin_dir / "az"
-    stand_in.write_text(f"#!{sys.executable}\n{STAND_IN_AZ}", encoding="utf-8")
+    stand_in.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{STAND_IN_AZ}" "$@"\n',
+                        encoding="utf-8")
     stand_in.chmod(0o755)
     state = {
         "extensions": ["azure-devops"],
         "account": {"id": "sub-id", "name": "Workshop subscription", "tenantId": "tenant-id"},
+        # As after 'az devops configure --defaults organization=...'.
+        "devops_defaults": {"organization": DEFAULT_ORGANIZATION},
         "variable_groups": [],
         "service_connections": [{"id": "github-1", "name": "github-contoso", "type": "GitHub"}],
         "pipelines": [],
@@ -319,10 +222,43 @@ def test_dry_run_prints_a_first_run_without_any_az(monkeypatch, tmp_path, capsys
     commands = [shlex.split(line) for line in capsys.readouterr().out.splitlines()
                 if not line.startswith("# ")]
     created = [argv for argv in commands if "create" in argv[:4]]
-    assert created[0] == setup_script.create_variable_group_command(config)
+    assert created[0] == setup_script.create_variable_group_command(
+        {**config, "organization": setup_script.ORGANIZATION_PLACEHOLDER})
     assert [argv[argv.index("--yaml-path") + 1] for argv in created[1:]] == \
         [pipeline["yaml_path"] for pipeline in config["pipelines"]]
     assert all(argv[argv.index("--skip-first-run") + 1] == "true" for argv in created[1:])
+
+
+def organizations_used(calls):
+    return {call[call.index("--organization") + 1] for call in calls if "--organization" in call}
+
+
+@pytest.mark.parametrize("option, in_file, expected", [
+    (["--organization", "https://dev.azure.com/given"], "https://dev.azure.com/in-file",
+     "https://dev.azure.com/given"),
+    ([], "https://dev.azure.com/in-file", "https://dev.azure.com/in-file"),
+    ([], "", DEFAULT_ORGANIZATION),
+])
+def test_the_organization_is_the_option_the_file_or_azs_default(
+        azure, config, tmp_path, option, in_file, expected):
+    config_file = tmp_path / "azure-devops.json"
+    config_file.write_text(json.dumps({**config, "organization": in_file}), encoding="utf-8")
+
+    assert run_setup("--config", str(config_file), *option) == 0
+
+    assert organizations_used(azure.calls()) == {expected}
+
+
+def test_without_an_organization_anywhere_it_fails_with_one_line(azure, config, tmp_path, capsys):
+    azure.set_state({**azure.state(), "devops_defaults": {}})
+    config_file = tmp_path / "azure-devops.json"
+    config_file.write_text(json.dumps({**config, "organization": ""}), encoding="utf-8")
+
+    assert run_setup("--config", str(config_file)) == 1
+
+    [error] = capsys.readouterr().err.splitlines()
+    assert error.startswith("ERROR: no Azure DevOps organization: pass --organization ")
+    assert azure.state()["variable_groups"] == []
 
 
 @pytest.mark.parametrize("remote", [

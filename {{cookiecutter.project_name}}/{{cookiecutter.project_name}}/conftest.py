@@ -5,8 +5,8 @@ import joblib
 import pytest
 
 from {{ cookiecutter.project_name }}.training.synthetic_data import make_synthetic_frame
-from {{ cookiecutter.project_name }}.training.train import (
-    MODEL_FILE_NAME, load_parameters, split_data, train_model)
+from {{ cookiecutter.project_name }}.training.settings import MODEL_FILE_NAME, load_parameters
+from {{ cookiecutter.project_name }}.training.train import split_data, train_model
 
 # Tests share small CI agents (one thread avoids OpenMP contention), and LightGBM warns a lot
 # about tiny data sets that a real run never sees.

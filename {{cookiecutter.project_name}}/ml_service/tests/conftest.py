@@ -2,6 +2,7 @@
 from pathlib import Path
 
 import pytest
+from dotenv import dotenv_values
 
 from ml_service.util.env_variables import env_from_mapping
 
@@ -9,13 +10,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def env_example():
-    """``KEY=value`` pairs of the repository's .env.example."""
-    values = {}
-    for line in (REPO_ROOT / ".env.example").read_text(encoding="utf-8").splitlines():
-        if "=" in line and not line.lstrip().startswith("#"):
-            key, _, value = line.partition("=")
-            values[key.strip()] = value.strip()
-    return values
+    """The variables of the repository's .env.example, read as python-dotenv reads .env."""
+    return dotenv_values(REPO_ROOT / ".env.example")
 
 
 def complete_environ(**overrides):

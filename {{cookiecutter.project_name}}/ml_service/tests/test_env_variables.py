@@ -1,6 +1,6 @@
 import pytest
 
-from ml_service.util.env_variables import EnvError, env_from_mapping, read_env
+from ml_service.util.env_variables import DEFAULTS, EnvError, env_from_mapping, read_env
 from ml_service.tests.conftest import complete_environ, env_example
 
 
@@ -18,10 +18,18 @@ class RecordingEnviron(dict):
 
 def test_env_example_gives_typed_settings(make_env):
     env = make_env()
-    assert env.min_nodes == 0 and env.max_nodes == 4
-    assert isinstance(env.run_evaluation, bool) and env.allow_run_cancel is True
+    assert isinstance(env.min_nodes, int) and 0 <= env.min_nodes <= env.max_nodes
+    assert isinstance(env.run_evaluation, bool) and isinstance(env.allow_run_cancel, bool)
     assert env.sources_dir_train == "{{ cookiecutter.project_name }}"
     assert env.build_id == "local"
+
+
+@pytest.mark.parametrize("name", sorted(DEFAULTS))
+def test_a_variable_left_out_takes_the_value_env_example_gives(name):
+    # The code's fallbacks and .env.example come from the same table: they cannot disagree.
+    environ = complete_environ()
+    assert DEFAULTS[name] == environ.pop(name)
+    assert env_from_mapping(environ) == env_from_mapping(complete_environ())
 
 
 def test_env_example_lists_every_variable_the_settings_read():

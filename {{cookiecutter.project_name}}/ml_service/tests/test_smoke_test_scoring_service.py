@@ -104,6 +104,17 @@ def test_retries_connection_errors():
         post_with_retries(url, {"data": []}, attempts=2, delay_seconds=0.01, timeout_seconds=2)
 
 
+def test_without_a_local_server_it_says_to_start_one(capsys):
+    with ScriptedService([(200, "{}")]) as service:
+        url = service.url
+    # Nothing listens there any more: one line, at once, naming the command that starts it.
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--type", "URL", "--service", url, "--sources_dir", str(SOURCES_DIR)])
+    assert exit_info.value.code == (
+        f"ERROR: nothing is listening at {url}: start the local server first with "
+        "'make serve' (in another terminal), then run 'make smoke' again")
+
+
 def test_client_errors_fail_at_once():
     with ScriptedService([(400, '{"error": "bad input"}')]) as service:
         with pytest.raises(SmokeTestError, match="HTTP 400"):

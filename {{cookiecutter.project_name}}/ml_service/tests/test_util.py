@@ -102,8 +102,8 @@ def test_dataset_csv_checks(tmp_path):
         check_csv(tmp_path / "empty.csv")
     with pytest.raises(SystemExit, match="not an existing .csv file"):
         check_csv(tmp_path / "missing.csv")
-    assert target_folder("{{ cookiecutter.dataset_name }}") == (
-        "training-data/{{ cookiecutter.dataset_name }}")
+    dataset_name = "{{ cookiecutter.dataset_name }}"
+    assert target_folder(dataset_name) == f"training-data/{dataset_name}"
 
 
 class RecordingCredential:

@@ -13,6 +13,16 @@ from dotenv import load_dotenv
 TRUE_WORDS = ("true", "yes", "1")
 FALSE_WORDS = ("false", "no", "0")
 
+# The value a variable left out takes: the one the template rendered into the variables template
+# and .env.example, from the same table (cookiecutter.json's __pipeline_variables).
+DEFAULTS = {
+{%- for name in ("DATASET_VERSION", "AML_ENV_TRAIN_CONDA_DEP_FILE", "AML_REBUILD_ENVIRONMENT",
+                 "AML_CLUSTER_PRIORITY", "AML_CLUSTER_MIN_NODES", "AML_CLUSTER_MAX_NODES",
+                 "RUN_EVALUATION", "ALLOW_RUN_CANCEL") %}
+    "{{ name }}": "{{ cookiecutter.__pipeline_variables[name] }}",
+{%- endfor %}
+}
+
 
 class EnvError(ValueError):
     """A required variable is missing or has a value of the wrong type."""
@@ -61,8 +71,8 @@ def _optional(environ, name, default=None):
     return value or default
 
 
-def _boolean(environ, name, default):
-    value = _optional(environ, name, default).lower()
+def _boolean(environ, name):
+    value = _optional(environ, name, DEFAULTS[name]).lower()
     if value in TRUE_WORDS:
         return True
     if value in FALSE_WORDS:
@@ -70,8 +80,8 @@ def _boolean(environ, name, default):
     raise EnvError(f"{name}={value!r} is not a boolean; allowed: true or false")
 
 
-def _integer(environ, name, default):
-    value = _optional(environ, name, default)
+def _integer(environ, name):
+    value = _optional(environ, name, DEFAULTS[name])
     try:
         return int(value)
     except ValueError:
@@ -92,19 +102,19 @@ def env_from_mapping(environ: Mapping[str, str]) -> Env:
         score_script=_required(environ, "SCORE_SCRIPT"),
         model_name=_required(environ, "MODEL_NAME"),
         dataset_name=_required(environ, "DATASET_NAME"),
-        dataset_version=_optional(environ, "DATASET_VERSION", "latest"),
+        dataset_version=_optional(environ, "DATASET_VERSION", DEFAULTS["DATASET_VERSION"]),
         training_pipeline_name=_required(environ, "TRAINING_PIPELINE_NAME"),
         aml_env_name=_required(environ, "AML_ENV_NAME"),
         aml_env_train_conda_dep_file=_optional(
-            environ, "AML_ENV_TRAIN_CONDA_DEP_FILE", "conda_dependencies.yml"),
-        rebuild_env=_boolean(environ, "AML_REBUILD_ENVIRONMENT", "false"),
+            environ, "AML_ENV_TRAIN_CONDA_DEP_FILE", DEFAULTS["AML_ENV_TRAIN_CONDA_DEP_FILE"]),
+        rebuild_env=_boolean(environ, "AML_REBUILD_ENVIRONMENT"),
         compute_name=_required(environ, "AML_COMPUTE_CLUSTER_NAME"),
         vm_size=_required(environ, "AML_COMPUTE_CLUSTER_CPU_SKU"),
-        vm_priority=_optional(environ, "AML_CLUSTER_PRIORITY", "lowpriority"),
-        min_nodes=_integer(environ, "AML_CLUSTER_MIN_NODES", "0"),
-        max_nodes=_integer(environ, "AML_CLUSTER_MAX_NODES", "4"),
-        run_evaluation=_boolean(environ, "RUN_EVALUATION", "true"),
-        allow_run_cancel=_boolean(environ, "ALLOW_RUN_CANCEL", "true"),
+        vm_priority=_optional(environ, "AML_CLUSTER_PRIORITY", DEFAULTS["AML_CLUSTER_PRIORITY"]),
+        min_nodes=_integer(environ, "AML_CLUSTER_MIN_NODES"),
+        max_nodes=_integer(environ, "AML_CLUSTER_MAX_NODES"),
+        run_evaluation=_boolean(environ, "RUN_EVALUATION"),
+        allow_run_cancel=_boolean(environ, "ALLOW_RUN_CANCEL"),
         # Azure Pipelines sets BUILD_BUILDID; a local run publishes under "local".
         build_id=_optional(environ, "BUILD_BUILDID", "local"),
         build_uri=_optional(environ, "BUILD_URI"),

@@ -17,8 +17,10 @@ import argparse
 import json
 import math
 import os
+import socket
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 from urllib3.exceptions import NameResolutionError
@@ -33,6 +35,7 @@ SERVICE_TYPES = ("Webapp", "URL")
 DEFAULT_SOURCES_DIR = "{{ cookiecutter.project_name }}"
 SAMPLE_REQUEST = Path("scoring") / "sample_request.json"
 RETRYABLE_STATUS = {429, 500, 502, 503, 504}
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 class SmokeTestError(AssertionError):
@@ -91,6 +94,21 @@ def post_with_retries(url, body, headers=None, attempts=10, delay_seconds=5.0,
         if attempt < attempts:
             time.sleep(delay_seconds)
     raise SmokeTestError(f"{url} did not answer after {attempts} attempts: {last_problem}")
+
+
+def local_server_missing(url):
+    """One line saying to start the local server, when ``url`` is on this machine and nothing
+    listens there; None otherwise. (A remote service that is still starting is retried.)"""
+    parts = urlsplit(url)
+    if parts.hostname not in LOOPBACK_HOSTS:
+        return None
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        socket.create_connection((parts.hostname, port), timeout=2).close()
+    except OSError:
+        return (f"nothing is listening at {url}: start the local server first with "
+                "'make serve' (in another terminal), then run 'make smoke' again")
+    return None
 
 
 def unresolvable(error):
@@ -163,6 +181,9 @@ def main(argv=None):
     args = parse_args(argv)
     body, expected_count = load_sample_request(args.sources_dir)
     url, headers = endpoint(args.service_type, args.service)
+    missing = local_server_missing(url)
+    if missing:
+        raise SystemExit(f"ERROR: {missing}")
     try:
         payload = post_with_retries(url, body, headers, args.attempts, args.delay, args.timeout)
         scores = check_scores(payload, expected_count)

@@ -7,14 +7,15 @@ which writes its decision to an output instead of cancelling the pipeline.
 import json
 from pathlib import Path
 
-PARAMETERS_FILE = Path(__file__).resolve().parents[1] / "parameters.json"
+from training.settings import load_parameters
+
 # What v2's evaluation job writes to its output and the registration job reads.
 DECISION_FILE_NAME = "decision.json"
 
 
-def evaluation_settings(path=PARAMETERS_FILE):
+def evaluation_settings():
     """``(metric, higher_is_better)`` from the ``evaluation`` section of ``parameters.json``."""
-    settings = json.loads(Path(path).read_text(encoding="utf-8"))["evaluation"]
+    settings = load_parameters()["evaluation"]
     return settings["metric"], settings["higher_is_better"]
 
 

@@ -12,8 +12,7 @@ from azureml.core.model import Model
 
 from evaluate.decision import (decision_message, evaluation_settings, is_new_model_better,
                                metric_from_tags)
-
-MODEL_FILE_NAME = "{{ cookiecutter.__model_name }}"
+from training.settings import MODEL_FILE_NAME
 
 
 def last_logged(value):
@@ -25,7 +24,9 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description="Azure ML step: compare with production.")
     parser.add_argument("--model_name", default=MODEL_FILE_NAME,
                         help="registered model name (default %(default)s)")
-    parser.add_argument("--allow_run_cancel", default="true", choices=["true", "false"],
+    parser.add_argument("--allow_run_cancel",
+                        default="{{ cookiecutter.__pipeline_variables.ALLOW_RUN_CANCEL }}",
+                        choices=["true", "false"],
                         type=str.lower,
                         help="cancel the pipeline run when the new model is not better")
     return parser.parse_args(argv)

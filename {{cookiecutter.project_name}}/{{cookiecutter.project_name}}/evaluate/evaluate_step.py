@@ -17,7 +17,7 @@ import mlflow
 from evaluate.decision import decide, evaluation_settings, write_decision
 from register.registry import ml_client, production_metric
 from register.tags import read_model_metrics
-from training.train import MODEL_FILE_NAME
+from training.settings import MODEL_FILE_NAME
 
 
 def parse_args(argv=None):

@@ -13,8 +13,7 @@ from azureml.core.model import Model
 
 from register.tags import (METRICS_FILE_NAME, build_model_tags, missing_metrics,
                            read_model_metrics, registration_metric_names)
-
-MODEL_FILE_NAME = "{{ cookiecutter.__model_name }}"
+from training.settings import MODEL_FILE_NAME
 
 
 def parse_args(argv=None):

@@ -18,7 +18,7 @@ from evaluate.decision import read_decision
 from register.registry import ml_client, register_model
 from register.tags import (build_model_tags, missing_metrics, read_model_metrics,
                            registration_metric_names)
-from training.train import MODEL_FILE_NAME
+from training.settings import MODEL_FILE_NAME
 
 # What a pipeline input holds when there is no value (a job started by hand has no build).
 NO_VALUE = "none"

@@ -8,15 +8,15 @@ experiment and the run. Both Azure ML layers register with these tags.
 import json
 from pathlib import Path
 
-PARAMETERS_FILE = Path(__file__).resolve().parents[1] / "parameters.json"
-METRICS_FILE_NAME = "metrics.json"
+from training.settings import METRICS_FILE_NAME, load_parameters
+
 PROJECT_NAME = "{{ cookiecutter.project_name }}"
 BUILD_TAGS = ("BuildId", "BuildUri")
 
 
-def registration_metric_names(path=PARAMETERS_FILE):
+def registration_metric_names():
     """The metrics every registered model is tagged with (``registration.tags``)."""
-    return json.loads(Path(path).read_text(encoding="utf-8"))["registration"]["tags"]
+    return load_parameters()["registration"]["tags"]
 
 
 def build_model_tags(metric_names, model_metrics, run_tags, experiment_name, run_id,

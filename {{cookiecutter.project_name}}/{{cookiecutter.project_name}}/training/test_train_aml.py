@@ -13,6 +13,8 @@ from pathlib import Path
 import joblib
 import pytest
 
+from {{ cookiecutter.project_name }}.training.settings import load_parameters
+
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 SCRIPT = PACKAGE_DIR / "training" / "train_aml.py"
 MODEL_NAME = "test_model.pkl"
@@ -45,7 +47,11 @@ def test_offline_step_trains_logs_and_hands_the_model_on(tmp_path, synthetic_csv
         MODEL_NAME, "metrics.json", "roc_curve.png", "feature_importance.png"}
     # The offline run prints what it would have logged to Azure ML.
     assert f"Attempted to log scalar metric auc:\n{auc}" in completed.stdout
-    assert "Attempted to log scalar metric learning_rate:\n0.02" in completed.stdout
+    # ... and the numeric settings of parameters.json it trained with, whatever their values.
+    parameters = load_parameters()
+    for name, value in {**parameters["training"], **parameters["rounds"]}.items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            assert f"Attempted to log scalar metric {name}:\n{value}" in completed.stdout
     assert "Attempted to log image metric ROC curve" in completed.stdout
     assert "Attempted to add tag caller_run_id with value caller-1" in completed.stdout
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import joblib
 
-from {{ cookiecutter.project_name }}.training.train import MODEL_FILE_NAME
+from {{ cookiecutter.project_name }}.training.settings import MODEL_FILE_NAME
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 

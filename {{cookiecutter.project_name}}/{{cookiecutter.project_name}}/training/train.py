@@ -24,17 +24,10 @@ from sklearn.model_selection import train_test_split
 
 from .features import ID_COLUMN, TARGET_COLUMN, InvalidTrainingData, validate_training_frame
 from .plots import save_feature_importance, save_roc_curve
+from .settings import METRICS_FILE_NAME, MODEL_FILE_NAME, PARAMETERS_FILE, load_parameters
 
-PARAMETERS_FILE = Path(__file__).resolve().parents[1] / "parameters.json"
-MODEL_FILE_NAME = "{{ cookiecutter.__model_name }}"
-METRICS_FILE_NAME = "metrics.json"
 ROC_CURVE_FILE_NAME = "roc_curve.png"
 FEATURE_IMPORTANCE_FILE_NAME = "feature_importance.png"
-
-
-def load_parameters(path=PARAMETERS_FILE):
-    """All sections of ``parameters.json``."""
-    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 def read_training_csv(path):

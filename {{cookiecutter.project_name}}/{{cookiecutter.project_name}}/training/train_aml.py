@@ -21,8 +21,8 @@ from pathlib import Path
 from azureml.core import Dataset, Datastore, Run
 
 from training.features import InvalidTrainingData, validate_training_frame
-from training.train import (MODEL_FILE_NAME, load_parameters, read_training_csv,
-                            train_from_frame, write_outputs)
+from training.settings import MODEL_FILE_NAME, load_parameters
+from training.train import read_training_csv, train_from_frame, write_outputs
 
 # Azure ML uploads this folder of the working directory to the run when the step ends.
 OUTPUTS_DIR = Path("outputs")
@@ -35,8 +35,9 @@ def parse_args(argv=None):
                         help="file name of the model (default %(default)s)")
     parser.add_argument("--step_output", required=True,
                         help="folder passed on to the register step")
-    parser.add_argument("--dataset_version", default="latest",
-                        help="version of the registered dataset (default latest)")
+    parser.add_argument("--dataset_version",
+                        default="{{ cookiecutter.__pipeline_variables.DATASET_VERSION }}",
+                        help="version of the registered dataset (default %(default)s)")
     parser.add_argument("--data_file_path", default=NO_VALUE,
                         help="CSV to train on: a path on the datastore DATASTORE_NAME, registered "
                              "as a new dataset version; a local file when run offline")

@@ -14,8 +14,8 @@ import sys
 import mlflow
 
 from training.features import InvalidTrainingData
-from training.train import (MODEL_FILE_NAME, load_parameters, read_training_csv,
-                            train_from_frame, write_outputs)
+from training.settings import MODEL_FILE_NAME, load_parameters
+from training.train import read_training_csv, train_from_frame, write_outputs
 
 FIGURES = ("roc_curve", "feature_importance")
 
