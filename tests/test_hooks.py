@@ -245,6 +245,8 @@ def test_github_actions_is_accepted_with_sdk_v2(default_context):
 
 def test_there_are_at_least_25_distinct_invalid_answers():
     assert len({repr(overrides) for overrides, _ in INVALID_ANSWERS}) >= 25
+
+
 # Answers the hook accepts that YAML or JSON would read as something else unquoted (a boolean,
 # null, a number, a date, YAML syntax): each must render as exactly the text that was typed.
 ODD_ANSWERS = [
