@@ -143,5 +143,5 @@ def test_the_smoke_test_sends_the_key_in_its_environment_not_its_arguments(fake_
         ENDPOINT_NAME="team-ep")
     # Port 9 answers nothing: the smoke test starts, on the endpoint's URL, and cannot connect.
     assert completed.returncode != 0
-    assert "smoke test of http://127.0.0.1:9/score failed" in completed.stderr
+    assert completed.stderr.startswith("ERROR: ") and "http://127.0.0.1:9/score" in completed.stderr
     assert not any("s3cret" in call for call in calls)
