@@ -323,9 +323,9 @@ def azure_devops_steps(answers):
         "--service-principal-id <appId>, else prints the portal steps,",
         f"     as it always does for {answers['workspace_svc_connection']}.",
         f"  3. Run {iac_pipeline} (environment_setup/iac-create-environment-pipeline-{iac}.yml), "
-        "register your data",
-        f"     ({REGISTER_DATA[answers['azureml_sdk']]}), then run {ci_pipeline} "
-        f"(.pipelines/{project}-ci.yml).",
+        f"create {answers['workspace_svc_connection']},",
+        f"     register your data ({REGISTER_DATA[answers['azureml_sdk']]}), then run "
+        f"{ci_pipeline} (.pipelines/{project}-ci.yml).",
     ]
 
 

@@ -19,6 +19,8 @@ PARAMETER = re.compile(r"\$\{\{\s*parameters\.(\w+)\s*\}\}")
 CONDITION = re.compile(r"\$\{\{\s*if\s+(eq|ne)\(\s*parameters\.(\w+)\s*,\s*'([^']*)'\s*\)\s*\}\}")
 ELSE = re.compile(r"\$\{\{\s*else\s*\}\}")
 EXPRESSION = re.compile(r"\$\{\{")
+# A `$(name)` macro, which the agent replaces with the variable's value before a step runs.
+MACRO = re.compile(r"\$\(([A-Za-z_][\w.\-]*)\)")
 # The step keys that hold a script Azure Pipelines runs with bash.
 SCRIPT_KEYS = ("script", "bash")
 

@@ -43,6 +43,7 @@ WORKSHOP_CONTEXT = {
     "__aks_cluster_name": "eyteam1-AML-AKS",
     "__aks_vm_size": "Standard_D2s_v3",
     "__app_service_plan": "eyteam1-AML-ASP",
+    "__app_service_plan_sku": "B1",
     "__terraform_version": "1.9.8",
     "__terraform_sha256": "186e0145f5e5f2eb97cbd785bc78f21bae4ef15119349f6ad4fa535b83b10df8",
     "__aks_deployment_name": "mlops-aks",

@@ -22,7 +22,8 @@ from azure_devops import (AZURE_DEVOPS, structural_bakes, structural_combination
                           variable_group)
 from conftest import bake_once, matrix_id, rendered_answers
 from test_generation import scalars
-from pipeline_templates import declared_defaults, expand, is_pipeline, pipeline_files
+from pipeline_templates import (MACRO, declared_defaults, expand, is_pipeline, load,
+                                pipeline_files)
 
 CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
 AML_RUN_PIPELINE_TASK = (
@@ -55,17 +56,12 @@ SCHEMA_EXCEPTIONS = {
 # Agents the pipelines may use; mcr.microsoft.com/mlops/python:latest broke teams (issue #329).
 HOSTED_IMAGES = {"ubuntu-latest", "ubuntu-24.04"}
 PREDEFINED_PREFIXES = ("Build.", "System.", "Pipeline.", "Agent.", "resources.pipeline.")
-MACRO = re.compile(r"\$\(([A-Za-z_][\w.\-]*)\)")
 SET_VARIABLE = re.compile(r"variable=(\w+)|set_variable\(\"(\w+)\"")
 
 
 def set_variable_names(text):
     """Variables that a logging command (or ml_service's set_variable) sets in ``text``."""
     return {name for match in SET_VARIABLE.finditer(text) for name in match.groups() if name}
-
-
-def load(path):
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def walk(node):
@@ -314,7 +310,7 @@ def test_variables_template_and_env_example_render_the_one_table(bakes):
         assert set(entries) - set(table) == {"PYTHON_VERSION", "UV_CACHE_DIR", "PIP_CACHE_DIR"}
         assert table["RUN_EVALUATION"] == str(answers["run_evaluation"]).lower()
         # .env.example: what a pipeline step sees, the variable group and the same table.
-        assert env_example == {"SUBSCRIPTION_ID": "", "TENANT_ID": "", "BUILD_BUILDID": "local",
+        assert env_example == {"SUBSCRIPTION_ID": "", "BUILD_BUILDID": "local",
                                "BUILD_URI": "", **variable_group(answers), **table}
 
 

@@ -8,7 +8,7 @@ import yaml
 from azure_devops import structural_combinations
 from conftest import (TEMPLATE_DIR, bake_once, default_answers, load_hook, matrix_id,
                       rendered_answers, scratch_dir, template_answers)
-from test_pipelines import pipeline_files
+from pipeline_templates import pipeline_files
 
 pre_gen = load_hook("pre_gen_project")
 # Derived names of resources that exist only for one answer's value.

@@ -15,10 +15,9 @@ from pathlib import Path
 import pytest
 
 from azure_devops import structural_bakes
-from pipeline_templates import is_pipeline, jobs, load, pipeline_files, step_script
+from pipeline_templates import MACRO, is_pipeline, jobs, load, pipeline_files, step_script
 
 SHELLCHECK = shutil.which("shellcheck", path=str(Path(sys.executable).parent)) or "shellcheck"
-MACRO = re.compile(r"\$\(([A-Za-z_][\w.\-]*)\)")
 # What AzureCLI@2 with addSpnToEnvironment: true exports (Tasks/AzureCLIV2/azureclitask.ts).
 SERVICE_PRINCIPAL_VARIABLES = {"servicePrincipalId", "servicePrincipalKey", "idToken", "tenantId"}
 NOT_ASSIGNED = "SC2154"

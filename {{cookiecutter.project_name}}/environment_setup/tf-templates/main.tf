@@ -125,7 +125,7 @@ resource "azurerm_service_plan" "webapp" {
   resource_group_name = data.azurerm_resource_group.aml.name
   location            = local.location
   os_type             = "Linux"
-  sku_name            = "B1"
+  sku_name            = "{{ cookiecutter.__app_service_plan_sku }}"
 }
 
 resource "azurerm_linux_web_app" "scoring" {
