@@ -324,8 +324,8 @@ def azure_devops_steps(answers):
         f"     as it always does for {answers['workspace_svc_connection']}.",
         f"  3. Run {iac_pipeline} (environment_setup/iac-create-environment-pipeline-{iac}.yml), "
         f"create {answers['workspace_svc_connection']},",
-        f"     register your data, then run {ci_pipeline} (.pipelines/{project}-ci.yml).",
-        f"     The data: {REGISTER_DATA[answers['azureml_sdk']]}.",
+        f"     register your data ({REGISTER_DATA[answers['azureml_sdk']]}),",
+        f"     then run {ci_pipeline} (.pipelines/{project}-ci.yml).",
     ]
 
 

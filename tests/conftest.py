@@ -174,17 +174,17 @@ VENV_CACHE = TEMPLATE_DIR / ".cache" / "venvs"
 
 
 def requirements_venv(requirements):
-    """A venv with exactly ``requirements`` installed, built once per their content and reused
-    by later sessions; its folder. It sees only its own packages (no PYTHONPATH)."""
+    """A venv with exactly ``requirements`` installed by the repository's ``make install`` (uv,
+    as the agents' Python set-up does), built once per their content and reused by later
+    sessions; its folder. It sees only its own packages (no PYTHONPATH)."""
     venv = VENV_CACHE / hashlib.sha256(requirements.read_bytes()).hexdigest()[:16]
     complete = venv / "complete"
     if not complete.exists():
         shutil.rmtree(venv, ignore_errors=True)
         base_python = getattr(sys, "_base_executable", sys.executable)
         run([base_python, "-m", "venv", venv], TEMPLATE_DIR, timeout=300)
-        run([venv / "bin" / "python", "-m", "pip", "install", "--quiet",
-             "--disable-pip-version-check", "-r", requirements], TEMPLATE_DIR, timeout=1200,
-            env={"PYTHONPATH": ""})
+        run(["make", "--no-print-directory", "install", f"PYTHON={venv}/bin/python"],
+            requirements.parent, timeout=1200, env={"PYTHONPATH": ""})
         complete.write_text(requirements.read_text(encoding="utf-8"), encoding="utf-8")
     return venv
 

@@ -373,7 +373,8 @@ def test_next_steps_say_what_the_setup_script_does_by_default(default_context):
             "aml-workspace-connection") in steps
     # The README's order after the set-up script: infrastructure, workspace connection, data, CI.
     assert ("Run IaC-Create-Environment (environment_setup/iac-create-environment-pipeline-arm"
-            ".yml), create aml-workspace-connection, register your data, then run "
+            ".yml), create aml-workspace-connection, register your data (python -m "
+            "ml_service.util.register_dataset --file <csv>), then run "
             "Model-Train-Register-CI") in steps
     # No organization was answered: the script's own sources of one are named instead.
     assert "in your organization (--organization, or 'az devops configure --defaults')" in steps
