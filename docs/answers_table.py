@@ -24,9 +24,11 @@ def allowed_values(key, default, hook):
         return "yes or no"
     if isinstance(default, list):
         listed = ", ".join(f"`{value}`" for value in default)
-        refused = "".join(f"; `{value}` not with `{excluded}`"
-                          for answer, value, excluded, _ in hook.REFUSED_COMBINATIONS
-                          if answer == key)
+        refused = "".join(
+            f"; `{value}` not with `{excluded}`" if refused_value is True
+            else f"; `{value}` not with `{excluded}={refused_value}`"
+            for answer, value, excluded, refused_value, _ in hook.REFUSED_COMBINATIONS
+            if answer == key)
         return f"one of {len(default)}: {listed}{refused}" if len(default) <= 4 else (
             f"one of the {len(default)} regions listed in `cookiecutter.json`")
     if key == "project_name":

@@ -1,9 +1,9 @@
 """Shape the generated repository to the answers, check it, and print the team's next steps.
 
-``main()`` is the table of contents: one removal per answer, then the checks. The hook is offline
-and deterministic (cruft re-runs it on every update) and needs only what cookiecutter installs
-(PyYAML comes with it). A failed check names the file and the answer behind it and exits 1, and
-cookiecutter then removes the whole output.
+``main()`` is the table of contents: the removals the answers call for, then the checks. The hook
+is offline and deterministic (cruft re-runs it on every update) and needs only what cookiecutter
+installs (PyYAML comes with it). A failed check names the file and the answer behind it and exits
+1, and cookiecutter then removes the whole output.
 """
 import json
 import re
@@ -20,12 +20,14 @@ ANSWERS_JSON = r"""{{ cookiecutter | jsonify }}"""
 ARM_PATHS = (
     "environment_setup/arm-templates",
     "environment_setup/iac-create-environment-pipeline-arm.yml",
+    ".github/workflows/infrastructure-arm.yml",
 )
 TERRAFORM_PATHS = (
     "environment_setup/tf-templates",
     "environment_setup/iac-create-environment-pipeline-tf.yml",
     "environment_setup/install_terraform.sh",
     "environment_setup/terraform_deploy.sh",
+    ".github/workflows/infrastructure-terraform.yml",
 )
 AKS_PATHS = ("{project}/scoring/deployment_config_aks.yml",)
 WEBAPP_PATHS = (
@@ -75,6 +77,40 @@ SDK_V2_PATHS = (
 # A file named ``<name>.v2<suffix>`` is the v2 version of ``<name><suffix>``: it takes that
 # file's place when azureml_sdk is v2 and goes when it is v1.
 SDK_V2_MARK = ".v2"
+AZURE_DEVOPS_PATHS = (
+    ".pipelines",
+    "environment_setup/azure-devops.json",
+    "environment_setup/azure_devops_setup.py",
+    "environment_setup/test_azure_devops_setup.py",
+    "environment_setup/iac-create-environment-pipeline-arm.yml",
+    "environment_setup/iac-create-environment-pipeline-tf.yml",
+    "environment_setup/install_terraform.sh",
+    "environment_setup/terraform_deploy.sh",
+    "environment_setup/iac-remove-environment-pipeline.yml",
+    "environment_setup/docker-image-pipeline.yml",
+    "environment_setup/Dockerfile",
+)
+GITHUB_ACTIONS_PATHS = (
+    ".github",
+    "environment_setup/github.json",
+    "environment_setup/github_setup.py",
+    "environment_setup/test_github_setup.py",
+    "ml_service/util/junit_summary.py",
+    "ml_service/tests/test_junit_summary.py",
+    "ml_service/tests/test_workflow_scripts.py",
+)
+# Which answer keeps which paths: a path is kept only when every entry that lists it (or a
+# folder above it) matches the answers.
+OPTIONAL_PATHS = {
+    ("iac_tool", "arm"): ARM_PATHS,
+    ("iac_tool", "terraform"): TERRAFORM_PATHS,
+    ("deploy_aks", True): AKS_PATHS,
+    ("deploy_webapp", True): WEBAPP_PATHS,
+    ("azureml_sdk", "v1"): SDK_V1_PATHS,
+    ("azureml_sdk", "v2"): SDK_V2_PATHS,
+    ("orchestrator", "azure_devops"): AZURE_DEVOPS_PATHS,
+    ("orchestrator", "github_actions"): GITHUB_ACTIONS_PATHS,
+}
 
 
 def load_answers(text=ANSWERS_JSON):
@@ -82,38 +118,26 @@ def load_answers(text=ANSWERS_JSON):
     return json.loads(text)
 
 
-def remove_paths(root, paths, project):
-    """Delete each of ``paths`` (files or folders) under ``root``; each must exist."""
-    for template in paths:
-        path = root / template.format(project=project)
+def unwanted_paths(answers):
+    """The paths of every answer not chosen, in OPTIONAL_PATHS order, "{project}" filled in."""
+    return [path.format(project=answers["project_name"])
+            for (key, value), paths in OPTIONAL_PATHS.items() if answers[key] != value
+            for path in paths]
+
+
+def remove_paths(root, paths):
+    """Delete each of ``paths`` (files or folders) under ``root``. Each must exist, unless a
+    folder above it was removed first (then it went with that folder)."""
+    removed = []
+    for relative in paths:
+        path = root / relative
+        if any(path == done or done in path.parents for done in removed):
+            continue
         if path.is_dir():
             shutil.rmtree(path)
         else:
             path.unlink()
-
-
-def remove_arm_files(root, project):
-    remove_paths(root, ARM_PATHS, project)
-
-
-def remove_terraform_files(root, project):
-    remove_paths(root, TERRAFORM_PATHS, project)
-
-
-def remove_aks_files(root, project):
-    remove_paths(root, AKS_PATHS, project)
-
-
-def remove_webapp_files(root, project):
-    remove_paths(root, WEBAPP_PATHS, project)
-
-
-def remove_sdk_v1_files(root, project):
-    remove_paths(root, SDK_V1_PATHS, project)
-
-
-def remove_sdk_v2_files(root, project):
-    remove_paths(root, SDK_V2_PATHS, project)
+        removed.append(path)
 
 
 def sdk_v2_variants(root):
@@ -193,43 +217,61 @@ VARIABLES_TEMPLATE = ".pipelines/{project}-variables-template.yml"
 ARM_TEMPLATE = "environment_setup/arm-templates/cloud-environment.json"
 TERRAFORM_VARIABLES = "environment_setup/tf-templates/variables.tf"
 
+GITHUB_SETUP = "environment_setup/github.json"
+# The answers a file belongs to, when it exists only for some.
+AZURE_DEVOPS = {"orchestrator": "azure_devops"}
+GITHUB_ACTIONS = {"orchestrator": "github_actions"}
+ARM = {"iac_tool": "arm"}
+TERRAFORM = {"iac_tool": "terraform"}
+
 # Where each answer must appear: (file, keys to the value inside it, answer key, and the
-# iac_tool the file belongs to, if only one).
+# answers the file belongs to, if it exists only for some).
 EXPECTED_VALUES = (
     (".env.example", ("BASE_NAME",), "base_name", None),
     (".env.example", ("LOCATION",), "location", None),
     (".env.example", ("WORKSPACE_NAME",), "workspace_name", None),
-    (VARIABLES_TEMPLATE, ("variables", "SOURCES_DIR_TRAIN", "value"), "project_name", None),
-    (VARIABLES_TEMPLATE, ("variables", "DATASET_NAME", "value"), "dataset_name", None),
-    (VARIABLES_TEMPLATE, ("variables", "DATASTORE_NAME", "value"), "datastore_name", None),
-    (VARIABLES_TEMPLATE, ("variables", "MODEL_NAME", "value"), "__model_name", None),
+    (VARIABLES_TEMPLATE, ("variables", "SOURCES_DIR_TRAIN", "value"), "project_name",
+     AZURE_DEVOPS),
+    (VARIABLES_TEMPLATE, ("variables", "DATASET_NAME", "value"), "dataset_name", AZURE_DEVOPS),
+    (VARIABLES_TEMPLATE, ("variables", "DATASTORE_NAME", "value"), "datastore_name",
+     AZURE_DEVOPS),
+    (VARIABLES_TEMPLATE, ("variables", "MODEL_NAME", "value"), "__model_name", AZURE_DEVOPS),
     (".pipelines/{project}-cd.yml", ("resources", "pipelines", 0, "source"),
-     "__ci_pipeline_name", None),
-    (".pipelines/{project}-ci.yml", ("variables", 1, "group"), "variable_group_name", None),
-    (".pipelines/{project}-ci.yml", ("trigger", "paths", "include", 0), "project_name", None),
+     "__ci_pipeline_name", AZURE_DEVOPS),
+    (".pipelines/{project}-ci.yml", ("variables", 1, "group"), "variable_group_name",
+     AZURE_DEVOPS),
+    (".pipelines/{project}-ci.yml", ("trigger", "paths", "include", 0), "project_name",
+     AZURE_DEVOPS),
     ("environment_setup/iac-remove-environment-pipeline.yml", ("variables", 0, "group"),
-     "variable_group_name", None),
+     "variable_group_name", AZURE_DEVOPS),
     ("environment_setup/azure-devops.json", ("variable_group", "name"), "variable_group_name",
-     None),
-    ("environment_setup/azure-devops.json", ("pipelines", 1, "name"), "__ci_pipeline_name", None),
+     AZURE_DEVOPS),
+    ("environment_setup/azure-devops.json", ("pipelines", 1, "name"), "__ci_pipeline_name",
+     AZURE_DEVOPS),
+    (GITHUB_SETUP, ("variables", "BASE_NAME"), "base_name", GITHUB_ACTIONS),
+    (GITHUB_SETUP, ("variables", "LOCATION"), "location", GITHUB_ACTIONS),
+    (GITHUB_SETUP, ("variables", "RESOURCE_GROUP"), "resource_group", GITHUB_ACTIONS),
+    (GITHUB_SETUP, ("variables", "WORKSPACE_NAME"), "workspace_name", GITHUB_ACTIONS),
+    (GITHUB_SETUP, ("repository",), "repo_name", GITHUB_ACTIONS),
     ("{project}/conda_dependencies.yml", ("name",), "__aml_env_name", None),
-    (ARM_TEMPLATE, ("parameters", "location", "defaultValue"), "location", "arm"),
-    (ARM_TEMPLATE, ("parameters", "workspace", "defaultValue"), "workspace_name", "arm"),
-    (TERRAFORM_VARIABLES, ("BASE_NAME",), "base_name", "terraform"),
-    (TERRAFORM_VARIABLES, ("WORKSPACE_NAME",), "workspace_name", "terraform"),
-    (TERRAFORM_VARIABLES, ("RESOURCE_GROUP",), "resource_group", "terraform"),
+    (ARM_TEMPLATE, ("parameters", "location", "defaultValue"), "location", ARM),
+    (ARM_TEMPLATE, ("parameters", "workspace", "defaultValue"), "workspace_name", ARM),
+    (TERRAFORM_VARIABLES, ("BASE_NAME",), "base_name", TERRAFORM),
+    (TERRAFORM_VARIABLES, ("WORKSPACE_NAME",), "workspace_name", TERRAFORM),
+    (TERRAFORM_VARIABLES, ("RESOURCE_GROUP",), "resource_group", TERRAFORM),
     ("environment_setup/iac-remove-environment-pipeline.yml", ("variables", "KEY_VAULT", "value"),
-     "__key_vault", None),
+     "__key_vault", AZURE_DEVOPS),
     ("environment_setup/iac-create-environment-pipeline-tf.yml",
-     ("variables", "TERRAFORM_SHA256", "value"), "__terraform_sha256", "terraform"),
+     ("variables", "TERRAFORM_SHA256", "value"), "__terraform_sha256",
+     {**TERRAFORM, **AZURE_DEVOPS}),
 )
 
 
 def expectation_problems(root, answers):
     """One message for each answer that is not where the generated files need it."""
     problems = []
-    for relative, keys, answer, iac_tool in EXPECTED_VALUES:
-        if iac_tool not in (None, answers["iac_tool"]):
+    for relative, keys, answer, only_for in EXPECTED_VALUES:
+        if any(answers[key] != value for key, value in (only_for or {}).items()):
             continue
         relative = relative.format(project=answers["project_name"])
         try:
@@ -251,11 +293,6 @@ REGISTER_DATA = {"v1": "python -m ml_service.util.register_dataset --file <csv>"
 def next_steps(answers):
     """What the team does after generating, with its own names, in the README's order."""
     project = answers["project_name"]
-    iac = "arm" if answers["iac_tool"] == "arm" else "tf"
-    iac_pipeline, ci_pipeline = answers["__iac_pipeline_name"], answers["__ci_pipeline_name"]
-    organization = answers["devops_organization"] or (
-        "your organization (--organization, or 'az devops configure --defaults')")
-    variables = [name for name, value in answers["__variable_group"].items() if value]
     return "\n".join([
         f"Generated {project}/ for team {answers['team_number']} "
         f"(BASE_NAME={answers['base_name']}, LOCATION={answers['location']}).",
@@ -263,6 +300,19 @@ def next_steps(answers):
         f"  1. cd {project} && python3.11 -m venv .venv && . .venv/bin/activate && make install",
         "     git init -b main && pre-commit install && git add . && git commit -m 'Generate "
         f"from template'; push it to GitHub as {answers['repo_name']}.",
+        *(github_steps(answers) if answers["orchestrator"] == "github_actions"
+          else azure_devops_steps(answers)),
+    ])
+
+
+def azure_devops_steps(answers):
+    project = answers["project_name"]
+    iac = "arm" if answers["iac_tool"] == "arm" else "tf"
+    iac_pipeline, ci_pipeline = answers["__iac_pipeline_name"], answers["__ci_pipeline_name"]
+    organization = answers["devops_organization"] or (
+        "your organization (--organization, or 'az devops configure --defaults')")
+    variables = [name for name, value in answers["__variable_group"].items() if value]
+    return [
         "  2. python environment_setup/azure_devops_setup.py --dry-run prints every step; "
         f"without --dry-run, in {organization},",
         f"     project {answers['devops_project']}, it creates or updates the variable group "
@@ -276,25 +326,26 @@ def next_steps(answers):
         f"create {answers['workspace_svc_connection']},",
         f"     register your data ({REGISTER_DATA[answers['azureml_sdk']]}),",
         f"     then run {ci_pipeline} (.pipelines/{project}-ci.yml).",
-    ])
+    ]
+
+
+def github_steps(answers):
+    return [
+        "  2. python environment_setup/github_setup.py --dry-run prints every step; without "
+        f"--dry-run it creates the resource group {answers['resource_group']},",
+        "     a sign-in with OpenID Connect (no secret), the repository variables and the "
+        "environments qa and production.",
+        "  3. Run the workflow Infrastructure (.github/workflows/infrastructure-"
+        f"{answers['iac_tool']}.yml), register your data",
+        f"     ({REGISTER_DATA[answers['azureml_sdk']]}), then Train "
+        "(.github/workflows/train.yml); Deploy follows each training on main.",
+    ]
 
 
 def finish(root, answers):
     """Remove the files of the options not chosen from the repository at ``root``, then check
     what is left: one message per problem. The organiser calls this for each team in-process."""
-    project = answers["project_name"]
-    if answers["iac_tool"] == "arm":
-        remove_terraform_files(root, project)
-    else:
-        remove_arm_files(root, project)
-    if not answers["deploy_aks"]:
-        remove_aks_files(root, project)
-    if not answers["deploy_webapp"]:
-        remove_webapp_files(root, project)
-    if answers["azureml_sdk"] == "v2":
-        remove_sdk_v1_files(root, project)
-    else:
-        remove_sdk_v2_files(root, project)
+    remove_paths(root, unwanted_paths(answers))
     choose_sdk_variants(root, answers["azureml_sdk"])
     return parse_problems(root) + expectation_problems(root, answers)
 

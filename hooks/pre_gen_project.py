@@ -134,16 +134,23 @@ NAME_RULES = {
 }
 
 # Names that exist only for one answer's value: checked only when that value is chosen.
-ONLY_WHEN = {"__online_endpoint_name": ("azureml_sdk", "v2")}
+# GitHub Actions deploys to a QA endpoint before production, under the same rule.
+NAME_RULES["__qa_online_endpoint_name"] = NAME_RULES["__online_endpoint_name"]
 
-# Combinations with no sound path: (answer, its value, a yes/no answer it excludes, why).
+ONLY_WHEN = {"__online_endpoint_name": ("azureml_sdk", "v2"),
+             "__qa_online_endpoint_name": ("orchestrator", "github_actions")}
+
+# Combinations with no sound path: (answer, its value, the answer and value it excludes, why).
 REFUSED_COMBINATIONS = (
-    ("azureml_sdk", "v2", "deploy_aks",
+    ("azureml_sdk", "v2", "deploy_aks", True,
      "v2 deploys to a managed online endpoint, which replaces AKS web services; a Kubernetes "
      "online endpoint needs the Azure ML cluster extension, which this template does not set up"),
-    ("azureml_sdk", "v2", "deploy_webapp",
+    ("azureml_sdk", "v2", "deploy_webapp", True,
      "v2 has no generally available model packaging for a Web App (az ml model package is in "
      "preview); the managed online endpoint is the v2 scoring service"),
+    ("azureml_sdk", "v1", "orchestrator", "github_actions",
+     "the workflows drive the v2 CLI; v1's published pipelines and the Azure ML extension of "
+     "Azure DevOps have no GitHub Actions counterpart (the v1 Azure/aml-* actions are retired)"),
 )
 
 # Names that only travel inside Azure DevOps YAML and scripts: any text that cannot break them.
@@ -161,6 +168,7 @@ DERIVED_FROM = {
     "__aks_cluster_name": "base_name",
     "__app_service_plan": "base_name",
     "__online_endpoint_name": "project_name",
+    "__qa_online_endpoint_name": "project_name",
 }
 # How a default computed from other answers names them.
 REFERENCE = re.compile(r"cookiecutter\.(\w+)")
@@ -285,11 +293,12 @@ def applies(key, answers):
 
 
 def combination_problems(answers):
-    """One message for each yes/no answer that the chosen value of another answer excludes."""
+    """One message for each answer whose value the chosen value of another answer excludes."""
     return [describe(excluded, answers[excluded], f"not with {key}={value!r}: {why}",
-                     f"{excluded}=no with {key}={value!r}")
-            for key, value, excluded, why in REFUSED_COMBINATIONS
-            if answers[key] == value and answers[excluded]]
+                     f"{excluded}=no with {key}={value!r}" if refused is True
+                     else f"any {excluded} but {refused!r} with {key}={value!r}")
+            for key, value, excluded, refused, why in REFUSED_COMBINATIONS
+            if answers[key] == value and answers[excluded] == refused]
 
 
 def answers_to_change(problem):

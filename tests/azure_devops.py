@@ -15,20 +15,24 @@ def variable_group(answers):
     return {name: value for name, value in answers["__variable_group"].items() if value}
 
 
-def structural_combinations():
+AZURE_DEVOPS = {"orchestrator": "azure_devops"}
+
+
+def structural_combinations(**fixed):
     """Every combination of the answers that add, remove or reshape pipeline and
     infrastructure files: the first rounds of the option matrix, so the bakes are shared with
-    the clean-render tests (regions are dealt out over them)."""
-    return option_matrix()[:len(crossed_combinations())]
+    the clean-render tests (regions are dealt out over them). ``fixed`` keeps only those with
+    these answers (``orchestrator="azure_devops"`` for the tests of its pipelines)."""
+    return [overrides for overrides in option_matrix()[:len(crossed_combinations())]
+            if fixed.items() <= overrides.items()]
 
 
-def structural_bakes():
+def structural_bakes(**fixed):
     """(overrides, generated repository) for every structural combination, baked once."""
-    return [(overrides, bake_once(**overrides)) for overrides in structural_combinations()]
+    return [(overrides, bake_once(**overrides)) for overrides in structural_combinations(**fixed)]
 
 
 def sdk_v2_bake():
-    """The first structural bake with azureml_sdk=v2: the v2 repository that tests which only
-    read one share (no bake of its own)."""
-    return next(bake_once(**overrides) for overrides in structural_combinations()
-                if overrides["azureml_sdk"] == "v2")
+    """The first structural bake with azureml_sdk=v2 on Azure DevOps: the v2 repository that
+    tests which only read one share (no bake of its own)."""
+    return bake_once(**structural_combinations(azureml_sdk="v2", **AZURE_DEVOPS)[0])

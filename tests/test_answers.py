@@ -22,6 +22,7 @@ WORKSHOP_CONTEXT = {
     "deploy_webapp": False,
     "run_evaluation": False,
     "azureml_sdk": "v1",
+    "orchestrator": "azure_devops",
     "devops_organization": "",
     "devops_project": "MCW-EY-DevOps-for-Data-Science",
     "__storage_account": "eyteam1amlsa",
@@ -49,6 +50,7 @@ WORKSHOP_CONTEXT = {
     "__webapp_deployment_name": "eyteam1-webapp",
     "__online_endpoint_name": "eyteam1-driver-training",
     "__online_deployment_name": "blue",
+    "__qa_online_endpoint_name": "eyteam1-driver-training-qa",
     "__pipeline_variables": {
         "SOURCES_DIR_TRAIN": "driver_training",
         "TRAIN_SCRIPT_PATH": "training/train_aml.py",

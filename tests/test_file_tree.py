@@ -95,16 +95,6 @@ requirements.txt
 setup.cfg
 """.split()
 
-# The files that exist only for one answer's value, as the post-generation hook removes them.
-OPTIONAL_PATHS = {
-    ("iac_tool", "arm"): post_gen.ARM_PATHS,
-    ("iac_tool", "terraform"): post_gen.TERRAFORM_PATHS,
-    ("deploy_aks", True): post_gen.AKS_PATHS,
-    ("deploy_webapp", True): post_gen.WEBAPP_PATHS,
-    ("azureml_sdk", "v1"): post_gen.SDK_V1_PATHS,
-    ("azureml_sdk", "v2"): post_gen.SDK_V2_PATHS,
-}
-
 
 def files_of(project):
     return [path.relative_to(project).as_posix() for path in generated_files(project)]
@@ -119,19 +109,34 @@ def test_default_repository_has_exactly_these_files(default_project):
     assert files_of(default_project) == DEFAULT_TREE
 
 
+def test_every_optional_path_is_in_the_template():
+    missing = [path for paths in post_gen.OPTIONAL_PATHS.values() for path in paths
+               if not (TEMPLATE_PROJECT / path.format(project="{{cookiecutter.project_name}}"))
+               .exists()]
+    assert missing == []
+
+
 @pytest.mark.parametrize("overrides", crossed_combinations(), ids=matrix_id)
 def test_each_answer_adds_exactly_its_own_files(overrides):
+    """A file listed for answers (the hook's OPTIONAL_PATHS) is there exactly when all of them
+    are chosen; every other file is the default repository's."""
     files = files_of(bake_once(**overrides))
     answers = {**default_answers(), **overrides}
-    all_optional = [path for paths in OPTIONAL_PATHS.values() for path in paths]
+    all_optional = [path for paths in post_gen.OPTIONAL_PATHS.values() for path in paths]
 
     def common(tree):
         return [file for file in tree if not under(file, all_optional, "driver_training")]
     assert common(files) == common(DEFAULT_TREE)
-    for (key, value), paths in OPTIONAL_PATHS.items():
-        for path in paths:
-            present = any(under(file, [path], "driver_training") for file in files)
-            assert present == (answers[key] == value), f"{path} with {key}={answers[key]}"
+    # v2 variants (``<name>.v2<suffix>``) take their namesakes' places: those are checked.
+    optional_files = {file for file in files_of(TEMPLATE_PROJECT)
+                      if under(file, all_optional, "{{cookiecutter.project_name}}")
+                      and post_gen.SDK_V2_MARK + "." not in file}
+    for template_file in optional_files:
+        file = template_file.replace("{{cookiecutter.project_name}}", "driver_training")
+        wanted = all(answers[key] == value
+                     for (key, value), paths in post_gen.OPTIONAL_PATHS.items()
+                     if under(file, paths, "driver_training"))
+        assert (file in files) == wanted, f"{file} with {overrides}"
 
 
 def test_sdk_v2_files_take_their_v1_namesakes_places(default_project):

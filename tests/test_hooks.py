@@ -220,6 +220,33 @@ def test_invalid_answer_stops_generation_and_leaves_nothing(cookies, tmpdir, cap
     assert [path for path in tmpdir.join("cookies").visit() if path.basename != "bake00"] == []
 
 
+GITHUB_ACTIONS_WITH_V1 = (
+    "ERROR: orchestrator='github_actions': not with azureml_sdk='v1': the workflows drive the v2 "
+    "CLI; v1's published pipelines and the Azure ML extension of Azure DevOps have no GitHub "
+    "Actions counterpart (the v1 Azure/aml-* actions are retired); allowed: any orchestrator but "
+    "'github_actions' with azureml_sdk='v1'")
+
+
+def test_github_actions_with_sdk_v1_is_refused_in_one_line(cookies, tmpdir, capfd):
+    result = bake(cookies, orchestrator="github_actions", azureml_sdk="v1")
+
+    assert result.exit_code != 0 and result.project_path is None
+    assert [line for line in capfd.readouterr().err.splitlines()
+            if line.startswith("ERROR: orchestrator")] == [GITHUB_ACTIONS_WITH_V1]
+    assert [path for path in tmpdir.join("cookies").visit() if not path.isdir()] == []
+
+
+def test_github_actions_is_accepted_with_sdk_v2(default_context):
+    v2 = {**default_context, "orchestrator": "github_actions", "azureml_sdk": "v2"}
+    assert pre_gen.find_problems(v2) == []
+    assert pre_gen.find_problems({**v2, "azureml_sdk": "v1"}) == [
+        GITHUB_ACTIONS_WITH_V1.removeprefix("ERROR: ")]
+
+
+def test_there_are_at_least_25_distinct_invalid_answers():
+    assert len({repr(overrides) for overrides, _ in INVALID_ANSWERS}) >= 25
+
+
 # Answers the hook accepts that YAML or JSON would read as something else unquoted (a boolean,
 # null, a number, a date, YAML syntax): each must render as exactly the text that was typed.
 ODD_ANSWERS = [
@@ -255,14 +282,32 @@ def test_remove_paths_removes_files_and_folders(tmp_path):
     (tmp_path / "pkg" / "scoring" / "aks.yml").write_text("a: 1\n")
     (tmp_path / "tf").mkdir()
     (tmp_path / "tf" / "main.tf").write_text("")
-    post_gen.remove_paths(tmp_path, ("{project}/scoring/aks.yml", "tf"), "pkg")
+    post_gen.remove_paths(tmp_path, ("pkg/scoring/aks.yml", "tf", "tf/main.tf"))
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["pkg", "scoring"]
+
+
+def test_next_steps_with_github_actions_name_the_set_up_and_the_workflows(default_context):
+    steps = post_gen.next_steps({**default_context, "orchestrator": "github_actions",
+                                 "azureml_sdk": "v2", "iac_tool": "terraform"})
+    assert "python environment_setup/github_setup.py --dry-run" in steps
+    assert "resource group eyteam1-AML-RG" in steps
+    assert ".github/workflows/infrastructure-terraform.yml" in steps
+    assert "Azure DevOps" not in steps and ".pipelines" not in steps
+
+
+def test_unwanted_paths_are_every_unchosen_answers_paths(default_context):
+    answers = {**default_context, "project_name": "pkg", "deploy_aks": False}
+    unwanted = post_gen.unwanted_paths(answers)
+    assert "pkg/scoring/deployment_config_aks.yml" in unwanted
+    assert set(post_gen.TERRAFORM_PATHS) | set(post_gen.GITHUB_ACTIONS_PATHS) <= set(unwanted)
+    assert not set(post_gen.ARM_PATHS + post_gen.AZURE_DEVOPS_PATHS) - set(
+        post_gen.TERRAFORM_PATHS) & set(unwanted)
 
 
 def test_remove_paths_refuses_a_missing_path(tmp_path):
     # A removal list that drifted from the template is a template bug, not something to skip.
     with pytest.raises(FileNotFoundError):
-        post_gen.remove_paths(tmp_path, ("nothing-here.yml",), "pkg")
+        post_gen.remove_paths(tmp_path, ("nothing-here.yml",))
 
 
 @pytest.mark.parametrize("sdk", ["v1", "v2"])
@@ -378,3 +423,14 @@ def test_valid_endpoint_names(value):
 def test_invalid_endpoint_names(value):
     # Azure's rule; the SDK's loader checks only the form, not the length (research sdk_v2 §4.3).
     assert pre_gen.NAME_RULES["__online_endpoint_name"].problem(value) is not None
+
+
+def test_the_qa_endpoint_name_is_checked_only_with_github_actions():
+    # eyteam1-driver-training-for-al is 30 characters, its QA endpoint 33.
+    long_name = {"azureml_sdk": "v2", "project_name": "driver_training_for_al"}
+    assert pre_gen.find_problems(dict(rendered_answers(**long_name))) == []
+    assert pre_gen.find_problems(dict(rendered_answers(orchestrator="github_actions",
+                                                       **long_name))) == [
+        "qa_online_endpoint_name (from project_name)='eyteam1-driver-training-for-al-qa': "
+        "is 33 characters long; allowed: 3 to 32 letters, digits and hyphens, starting with a "
+        "letter, not ending in a hyphen"]

@@ -18,7 +18,8 @@ import yaml
 from check_jsonschema.builtin_schemas import get_builtin_schema
 from dotenv import dotenv_values
 
-from azure_devops import structural_bakes, structural_combinations, variable_group
+from azure_devops import (AZURE_DEVOPS, structural_bakes, structural_combinations,
+                          variable_group)
 from conftest import bake_once, matrix_id, rendered_answers
 from test_generation import scalars
 from pipeline_templates import (MACRO, declared_defaults, expand, is_pipeline, load,
@@ -126,7 +127,7 @@ def check_jsonschema(schema_args, files):
 
 @pytest.fixture(scope="module")
 def bakes():
-    return structural_bakes()
+    return structural_bakes(**AZURE_DEVOPS)
 
 
 @pytest.fixture(scope="module")
@@ -189,7 +190,7 @@ def test_each_schema_exception_is_still_needed(tmp_path):
         "variables-only.yml", "aml-task.yml", "wait-task.yml", "coverage.yml"}
 
 
-@pytest.mark.parametrize("overrides", structural_combinations(), ids=matrix_id)
+@pytest.mark.parametrize("overrides", structural_combinations(**AZURE_DEVOPS), ids=matrix_id)
 def test_cross_references_resolve(overrides):
     project, answers = bake_once(**overrides), rendered_answers(**overrides)
     variables_template = load(project / f".pipelines/{answers['project_name']}"
@@ -263,7 +264,7 @@ def test_step_scripts_named_by_the_variables_template_exist(bakes):
     assert not missing, f"missing under {sources}: {missing}"
 
 
-@pytest.mark.parametrize("overrides", structural_combinations(), ids=matrix_id)
+@pytest.mark.parametrize("overrides", structural_combinations(**AZURE_DEVOPS), ids=matrix_id)
 def test_cd_stages_follow_the_answers(overrides):
     project, answers = bake_once(**overrides), rendered_answers(**overrides)
     path = project / f".pipelines/{answers['project_name']}-cd.yml"

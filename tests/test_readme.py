@@ -17,6 +17,7 @@ OPTIONAL_RESOURCES = {
     "__aks_cluster_name": ("deploy_aks", True),
     "__app_service_plan": ("deploy_webapp", True),
     "__online_endpoint_name": ("azureml_sdk", "v2"),
+    "__qa_online_endpoint_name": ("orchestrator", "github_actions"),
 }
 
 

@@ -244,7 +244,9 @@ def rehearse_project(rehearsal, project):
     return checked, problems
 
 
-@pytest.mark.parametrize("overrides", structural_combinations(), ids=matrix_id)
+# The Azure DevOps pipelines; the GitHub Actions workflows' steps: test_workflow_rehearsal.
+@pytest.mark.parametrize("overrides", structural_combinations(orchestrator="azure_devops"),
+                         ids=matrix_id)
 def test_every_ml_service_step_gets_as_far_as_azure(rehearsal, overrides, tmp_path):
     answers = rendered_answers(**overrides)
     project = writable_copy(bake_once(**overrides), tmp_path)

@@ -37,6 +37,16 @@ def read(relative):
 
 
 def variables_template():
+    """The names the CI/CD gives the scripts: the Azure DevOps variables template, or with GitHub
+    Actions the Train and Deploy workflows' env (Deploy's production endpoint). The workflows name
+    no environment or data asset: those names are environment.yml's and data.yml's."""
+    workflows = REPOSITORY / ".github" / "workflows"
+    if workflows.is_dir():
+        train, deploy = (yaml.safe_load((workflows / name).read_text(encoding="utf-8"))
+                         for name in ("train.yml", "deploy.yml"))
+        return {**train["env"], **deploy["env"], **deploy["jobs"]["production"]["env"],
+                "AML_ENV_NAME": read("environment.yml")["name"],
+                "DATASET_NAME": read("data.yml")["name"]}
     path = next((REPOSITORY / ".pipelines").glob("*-variables-template.yml"))
     return {entry["name"]: entry["value"]
             for entry in yaml.safe_load(path.read_text(encoding="utf-8"))["variables"]}

@@ -1,0 +1,153 @@
+"""Rehearse every GitHub Actions step that runs ``python -m``, offline, in the runner's environment.
+
+For each combination of answers that generates workflows, every step whose ``run:`` script runs
+``python -m <module>`` (itself or through a repository script; ``pip`` aside) runs once per
+distinct script, with:
+- the interpreter of a venv with exactly the generated ``requirements.txt`` (the workflows'
+  "Install requirements.txt" step): conftest's ``requirements_venv``, built once per content;
+- the environment GitHub gives the step: the workflow's, the job's and the step's ``env:``,
+  ``${{ vars.X }}`` from the set-up script's repository variables, the run's ids, and the
+  ``GITHUB_*`` files; nothing of this test process;
+- a stand-in ``az`` that answers the endpoint's address and key (as a signed-in CLI would), and
+  no network at all (``unshare -n``): test_rehearsal's runner and its verdict.
+A step must succeed, or get as far as its first call to Azure (a connection error raised on the
+way out); an import error, a missing variable, a usage error or another exception fails it.
+"""
+import hashlib
+import json
+import os
+import re
+import subprocess
+
+import pytest
+
+from azure_devops import structural_combinations
+from conftest import bake_once, matrix_id, requirements_venv, run_make, writable_copy
+from test_rehearsal import Rehearsal, no_network_prefix, verdict
+from test_workflows import GITHUB_ACTIONS, load, load_setup_script, workflow_files
+
+pytestmark = pytest.mark.slow
+
+SCORING_URI = "https://rehearsal-endpoint.australiaeast.inference.ml.azure.com/score"
+STAND_IN_AZ = f"""#!/bin/sh
+# Stand-in for a signed-in Azure CLI: the endpoint's address and key; every other call succeeds.
+case "$*" in
+  "ml online-endpoint show "*) echo {SCORING_URI} ;;
+  "ml online-endpoint get-credentials "*) echo rehearsal-key ;;
+esac
+exit 0
+"""
+EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*}}")
+PYTHON_MODULE = re.compile(r"\bpython3? -m (?!pip\b)[\w.]+")
+SCRIPT = re.compile(r"\bbash (\S+\.sh)\b")
+GITHUB_CONTEXT = {"github.run_id": "1234", "github.sha": "0" * 40,
+                  "github.server_url": "https://github.com", "github.repository": "contoso/repo",
+                  "github.event.workflow_run.id": "1234"}
+
+
+@pytest.fixture(scope="session")
+def rehearsal(tmp_path_factory):
+    """test_rehearsal's runner, with an ``az`` that answers as a signed-in CLI would."""
+    runner = Rehearsal(tmp_path_factory.mktemp("workflow-rehearsal"), no_network_prefix())
+    (runner.bin / "az").write_text(STAND_IN_AZ, encoding="utf-8")
+    return runner
+
+
+def evaluate(value, context):
+    """A workflow ``env:`` value with its ``${{ }}`` expressions as GitHub would fill them in
+    (``a || b``: the first one known)."""
+    def fill(match):
+        for operand in match.group(1).split("||"):
+            operand = operand.strip()
+            if operand in context:
+                return context[operand]
+        raise AssertionError(f"the rehearsal does not know ${{{{ {match.group(1)} }}}}")
+    return EXPRESSION.sub(fill, str(value))
+
+
+def runs_python(script, project):
+    """Whether a ``run:`` script runs ``python -m`` itself or through a repository script."""
+    texts = [script] + [(project / path).read_text(encoding="utf-8")
+                        for path in SCRIPT.findall(script) if (project / path).is_file()]
+    return any(PYTHON_MODULE.search(text) for text in texts)
+
+
+def python_steps(project, variables):
+    """(workflow, job, step name, script, env) of every step that runs ``python -m``."""
+    context = {**GITHUB_CONTEXT, **{f"vars.{name}": value for name, value in variables.items()}}
+    for path in workflow_files(project):
+        workflow = load(path)
+        workflow_env = {name: evaluate(value, context)
+                        for name, value in (workflow.get("env") or {}).items()}
+        for job_id, job in workflow["jobs"].items():
+            job_context = {**context, **{f"env.{name}": value
+                                         for name, value in workflow_env.items()}}
+            job_env = {**workflow_env, **{name: evaluate(value, job_context)
+                                          for name, value in (job.get("env") or {}).items()}}
+            step_context = {**job_context, **{f"env.{name}": value
+                                              for name, value in job_env.items()}}
+            for step in job.get("steps", []):
+                if "run" in step and runs_python(step["run"], project):
+                    env = {**job_env, **{name: evaluate(value, step_context)
+                                         for name, value in (step.get("env") or {}).items()}}
+                    yield path.name, job_id, step["name"], step["run"], env
+
+
+@pytest.mark.parametrize("overrides", structural_combinations(**GITHUB_ACTIONS), ids=matrix_id)
+def test_every_python_step_of_every_workflow_reaches_azure_offline(overrides, rehearsal,
+                                                                   tmp_path):
+    project = writable_copy(bake_once(**overrides), tmp_path)
+    setup = load_setup_script(project)
+    config = setup.load_config(project / "environment_setup" / "github.json")
+    variables = {name: f"<{name}>" for name in setup.IDENTITY_VARIABLES} | config["variables"]
+    digest, venv = rehearsal.venv(project / "requirements.txt")
+    steps = list(python_steps(project, variables))
+    assert {(workflow, step) for workflow, _, step, _, _ in steps} >= {
+        ("ci.yml", "Summarise test results and coverage"),
+        ("deploy.yml", "Smoke test with the two sample rows")}
+    problems, reached = [], set()
+    for workflow, job, step, script, env in steps:
+        key = (digest, script, json.dumps(env, sort_keys=True))
+        # A step runs once per key: its summary file is the key's.
+        summary = rehearsal.folder / f"summary-{hashlib.sha256(repr(key).encode()).hexdigest()}"
+        summary.touch()
+        files = {"GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": os.devnull,
+                 "GITHUB_ENV": os.devnull}
+        returncode, output = rehearsal.run(key, script, venv, {**env, **files}, project)
+        problem = verdict(returncode, output)
+        if problem:
+            problems.append(f"{workflow} {job} / {step}: {problem} (exit {returncode}):\n"
+                            f"{output[-2000:]}")
+        elif returncode != 0:
+            reached.add((workflow, step))
+        elif step.startswith("Summarise"):
+            assert "### Test results" in summary.read_text(encoding="utf-8")
+    assert not problems, "\n\n".join(problems)
+    # Offline, the smoke test's request to the endpoint is the call that cannot succeed.
+    assert reached == {("deploy.yml", "Smoke test with the two sample rows")}
+
+
+def test_the_ci_workflow_runs_make_ci_and_puts_its_reports_in_the_summary(tmp_path):
+    """The CI job's two steps in a GitHub repository (Terraform, evaluation on), in a venv of
+    exactly its requirements: ``make ci`` passes (the set-up script's, the workflow scripts' and
+    the summary's own tests among its tests), then the summary step reads what it wrote."""
+    project = writable_copy(bake_once(**structural_combinations(**GITHUB_ACTIONS)[-1]), tmp_path)
+    python = requirements_venv(project / "requirements.txt") / "bin" / "python"
+    steps = {step.get("name"): step.get("run") for step in
+             load(project / ".github" / "workflows" / "ci.yml")["jobs"]["code-quality"]["steps"]}
+    assert steps["Lint (flake8) and unit tests (pytest with coverage)"] == "make ci"
+
+    completed = run_make(project, "ci", python=python,
+                         env={"HOME": str(tmp_path), "PYTHONPATH": ""})
+    assert re.fullmatch(r"=+ \d+ passed in .* =+", completed.stdout.strip().splitlines()[-1])
+    summary = tmp_path / "step-summary.md"
+    subprocess.run(["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c",
+                    steps["Summarise test results and coverage"]], cwd=project, check=True,
+                   env={"PATH": f"{python.parent}:/usr/bin:/bin", "HOME": str(tmp_path),
+                        "GITHUB_STEP_SUMMARY": str(summary)}, timeout=120)
+
+    text = summary.read_text(encoding="utf-8")
+    tests = re.search(r"^\| unit-testresults\.xml \| (\d+) \| 0 \| 0 \| \d+ \|$", text, re.M)
+    assert tests and int(tests.group(1)) >= 50, text
+    assert re.search(r"^\| lint-testresults\.xml \| \d+ \| 0 \| 0 \|", text, re.M), text
+    assert "| Name" in text and "**TOTAL**" in text, text
