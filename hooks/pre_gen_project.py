@@ -87,7 +87,9 @@ NAME_RULES = {
         r"[A-Za-z0-9_]+", 1, 255, "letters, digits and underscores", "A-Za-z0-9_",
     ),
     "repo_name": NameRule(
-        r"[A-Za-z0-9_.-]+", 1, 100, "1 to 100 letters, digits, '_', '-' or '.'", "A-Za-z0-9_.-",
+        # '.' and '..' name folders that always exist, and GitHub refuses them.
+        r"(?!\.\.?$)[A-Za-z0-9_.-]+", 1, 100,
+        "1 to 100 letters, digits, '_', '-' or '.', not '.' or '..'", "A-Za-z0-9_.-",
     ),
     "devops_project": NameRule(
         r"[^\\/:*?\"'<>;#$*{},+=\[\]|\r\n]*[^\\/:*?\"'<>;#$*{},+=\[\]|\r\n._]", 1, 64,

@@ -192,6 +192,7 @@ INVALID_ANSWERS = [
     ({"dataset_name": "-ds"}, "dataset_name"),
     ({"datastore_name": "blob-store"}, "datastore_name"),
     ({"repo_name": "EY Team1"}, "repo_name"),
+    ({"repo_name": ".."}, "repo_name"),
     ({"devops_organization": "http://dev.azure.com/eyteam1"}, "devops_organization"),
     ({"devops_project": "MCW/EY"}, "devops_project"),
     # Quotes, a backslash and braces reach the hook intact (cookiecutter renders "{{ }}" itself).
