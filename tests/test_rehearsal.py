@@ -43,7 +43,8 @@ exit 1
 RUNTIME_OUTPUT = re.compile(
     r"\$\[\s*(?:stage)?[dD]ependencies\..*outputs\['(?:\w+\.)*(\w+\.\w+)'\]\s*\]")
 SET_VARIABLE = re.compile(r"##vso\[task\.setvariable variable=(\w+)(;isOutput=true)?\](.*)")
-PYTHON_MODULE = re.compile(r"\bpython -m (?!pip\b)[\w.]+")
+# A step that runs the project's Python (`python3` on a GitHub runner), not pip.
+PYTHON_MODULE = re.compile(r"\bpython3? -m (?!pip\b)[\w.]+")
 # The Azure ML v2 steps (azureml_sdk=v2): scripts whose first call to Azure is `az` itself.
 AZURE_ML_SCRIPT = re.compile(r"\bml_service/azureml/scripts/\w+\.sh\b")
 # The first call to Azure, as Azure's libraries report it offline: no sign-in, no network.

@@ -23,7 +23,7 @@ import pytest
 
 from azure_devops import structural_combinations
 from conftest import bake_once, matrix_id, requirements_venv, run_make, writable_copy
-from test_rehearsal import Rehearsal, no_network_prefix, verdict
+from test_rehearsal import PYTHON_MODULE, Rehearsal, no_network_prefix, verdict
 from test_workflows import GITHUB_ACTIONS, load, load_setup_script, workflow_files
 
 pytestmark = pytest.mark.slow
@@ -38,7 +38,6 @@ esac
 exit 0
 """
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*}}")
-PYTHON_MODULE = re.compile(r"\bpython3? -m (?!pip\b)[\w.]+")
 SCRIPT = re.compile(r"\bbash (\S+\.sh)\b")
 GITHUB_CONTEXT = {"github.run_id": "1234", "github.sha": "0" * 40,
                   "github.server_url": "https://github.com", "github.repository": "contoso/repo",
