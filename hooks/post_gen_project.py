@@ -73,6 +73,7 @@ SDK_V2_PATHS = (
     "ml_service/azureml",
     "ml_service/tests/test_azureml_yaml.py",
     "ml_service/tests/test_azureml_scripts.py",
+    "ml_service/tests/stand_in_cli.py",
 )
 # A file named ``<name>.v2<suffix>`` is the v2 version of ``<name><suffix>``: it takes that
 # file's place when azureml_sdk is v2 and goes when it is v1.

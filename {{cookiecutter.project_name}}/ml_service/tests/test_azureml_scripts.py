@@ -1,27 +1,16 @@
 """The Azure ML CLI scripts the pipelines run, with a fake ``az`` on PATH that answers from a
 script of replies and records every call: the Azure boundary is the ``az`` command itself."""
-import json
 import os
-import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from ml_service.tests.stand_in_cli import install_stand_ins, write_replies
+
 SCRIPTS = Path(__file__).resolve().parents[1] / "azureml" / "scripts"
 REPOSITORY = SCRIPTS.parents[2]
-FAKE_AZ = '''#!{python}
-import json, os, sys
-call = " ".join(sys.argv[1:])
-with open(os.environ["FAKE_AZ_LOG"], "a", encoding="utf-8") as log:
-    log.write(call + "\\n")
-replies = json.loads(os.environ["FAKE_AZ_REPLIES"])
-for prefix, reply in replies.items():
-    if call.startswith(prefix):
-        print(reply)
-        break
-'''
 WORKSPACE = {"RESOURCE_GROUP": "rg", "WORKSPACE_NAME": "ws"}
 
 
@@ -30,23 +19,21 @@ def fake_az(tmp_path):
     """Run a script with ``az`` answering ``replies`` (command prefix -> stdout); returns the
     completed process and the ``az`` calls it made."""
     bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    az = bin_dir / "az"
-    az.write_text(FAKE_AZ.format(python=sys.executable), encoding="utf-8")
-    az.chmod(az.stat().st_mode | stat.S_IEXEC)
+    install_stand_ins(bin_dir, ("az",))
     # The scripts' python is this one, with the project's requirements.
     (bin_dir / "python").symlink_to(sys.executable)
-    log = tmp_path / "az.log"
+    log, replies_file = tmp_path / "az.log", tmp_path / "replies.json"
 
     def run(script, replies, *args, **env):
         log.write_text("", encoding="utf-8")
+        write_replies(replies_file, {prefix: [reply] for prefix, reply in replies.items()})
         completed = subprocess.run(
             ["bash", str(SCRIPTS / script), *args], cwd=REPOSITORY, capture_output=True,
             text=True, timeout=60,
-            env={"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "FAKE_AZ_LOG": str(log),
-                 "FAKE_AZ_REPLIES": json.dumps({"extension show": "2.33.1", **replies}),
-                 **WORKSPACE, **env})
-        return completed, log.read_text(encoding="utf-8").splitlines()
+            env={"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "STAND_IN_LOG": str(log),
+                 "AZ_REPLIES": str(replies_file), **WORKSPACE, **env})
+        return completed, [call.removeprefix("az ")
+                           for call in log.read_text(encoding="utf-8").splitlines()]
     return run
 
 

@@ -1,7 +1,6 @@
 """The scripts the GitHub Actions workflows run, with stand-in ``az`` and ``curl`` on PATH: each
 records its calls, ``az`` answers from a queue of replies. The Azure and GitHub boundary is those
 two commands; the scripts themselves run for real in bash."""
-import json
 import os
 import subprocess
 import sys
@@ -9,25 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from ml_service.tests.stand_in_cli import install_stand_ins, write_replies
+
 REPOSITORY = Path(__file__).resolve().parents[2]
-STAND_IN = '''#!PYTHON
-import json, os, sys
-name = os.path.basename(sys.argv[0])
-call = " ".join([name, *sys.argv[1:]])
-with open(os.environ["STAND_IN_LOG"], "a", encoding="utf-8") as log:
-    log.write(call + "\\n")
-if name == "curl":
-    print(json.dumps(dict(value="oidc-token-from-github")))
-    sys.exit(0)
-with open(os.environ["AZ_REPLIES"], encoding="utf-8") as handle:
-    replies = json.load(handle)
-for prefix, queue in replies.items():
-    if call.startswith("az " + prefix):
-        print(queue.pop(0) if len(queue) > 1 else queue[0])
-        break
-with open(os.environ["AZ_REPLIES"], "w", encoding="utf-8") as handle:
-    json.dump(replies, handle)
-'''
 GITHUB_OIDC = {"ACTIONS_ID_TOKEN_REQUEST_TOKEN": "request-token",
                "ACTIONS_ID_TOKEN_REQUEST_URL": "https://token.example/?api-version=2.0",
                "AZURE_CLIENT_ID": "client", "AZURE_TENANT_ID": "tenant",
@@ -43,18 +26,13 @@ def stand_ins(tmp_path):
     an az command prefix to the outputs of its successive calls. Returns the completed process
     and every az and curl call."""
     bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    for name in ("az", "curl"):
-        (bin_dir / name).write_text(STAND_IN.replace("PYTHON", sys.executable, 1),
-                                    encoding="utf-8")
-        (bin_dir / name).chmod(0o755)
+    install_stand_ins(bin_dir, ("az", "curl"))
     (bin_dir / "python3").symlink_to(sys.executable)
     log, replies_file = tmp_path / "calls.log", tmp_path / "replies.json"
 
     def run(script, replies, *args, **env):
         log.write_text("", encoding="utf-8")
-        replies_file.write_text(json.dumps({"extension show": ["2.33.1"], **replies}),
-                                encoding="utf-8")
+        write_replies(replies_file, replies)
         completed = subprocess.run(
             ["bash", script, *args], cwd=REPOSITORY, capture_output=True, text=True, timeout=60,
             env={"PATH": f"{bin_dir}{os.pathsep}/usr/bin{os.pathsep}/bin",
