@@ -22,7 +22,7 @@ from azure_devops import (AZURE_DEVOPS, structural_bakes, structural_combination
                           variable_group)
 from conftest import bake_once, matrix_id, rendered_answers
 from test_generation import scalars
-from pipeline_templates import (MACRO, declared_defaults, expand, is_pipeline, load,
+from pipeline_templates import (MACRO, declared_defaults, expand, is_pipeline, jobs, load,
                                 pipeline_files)
 
 CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
@@ -289,6 +289,48 @@ def test_cd_stages_follow_the_answers(overrides):
     assert ("target: AKS" in text) == answers["deploy_aks"]
     assert ("target: Webapp" in text) == answers["deploy_webapp"]
     assert "az ml " not in text, "the Azure ML CLI v1 extension is out of support"
+
+
+# A signed-in Azure CLI after a run whose evaluation kept the production model: the job
+# Completed and the registry holds no model tagged with the build.
+NO_NEW_MODEL_AZ = """#!/bin/sh
+case "$*" in
+  "ml job show "*) echo Completed ;;
+esac
+"""
+NO_NEW_MODEL_ENV = {"RESOURCE_GROUP": "rg", "WORKSPACE_NAME": "ws", "MODEL_NAME": "m.pkl",
+                    "BUILD_ID": "42", "JOB_NAME": "job-7"}
+
+
+def run_without_a_new_model(script, project, tmp_path, **env):
+    """Run a step's bash ``script`` in ``project`` with NO_NEW_MODEL_AZ on PATH."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    (bin_dir / "az").write_text(NO_NEW_MODEL_AZ, encoding="utf-8")
+    (bin_dir / "az").chmod(0o755)
+    return subprocess.run(["bash", "-c", script], cwd=project, capture_output=True, text=True,
+                          timeout=60, env={"PATH": f"{bin_dir}:/usr/bin:/bin",
+                                           **NO_NEW_MODEL_ENV, **env})
+
+
+def test_v2_ci_and_cd_end_green_when_evaluation_kept_the_production_model(tmp_path):
+    """As in v1: the CI's check warns "no new model" and passes; the CD deploys nothing."""
+    project = bake_once(azureml_sdk="v2", orchestrator="azure_devops")
+    name = rendered_answers(azureml_sdk="v2")["project_name"]
+    report = next(job for job in jobs(project / f".pipelines/{name}-ci.yml")
+                  if job.name == "Training_Run_Report")
+    cd_steps = [step for step in jobs(project / f".pipelines/{name}-cd.yml")[0].steps
+                if step.get("task") == "AzureCLI@2"]
+    find_model, deploy, smoke = cd_steps
+    warning = "##vso[task.logissue type=warning]No new model: production keeps its model"
+    for step in (report.steps[0], find_model):
+        completed = run_without_a_new_model(step["inputs"]["inlineScript"], project, tmp_path)
+        assert completed.returncode == 0, completed.stderr
+        assert warning in completed.stdout
+    assert "##vso[task.setvariable variable=MODEL_VERSION]\n" in completed.stdout
+    assert "deploy_online_endpoint.sh" in deploy["inputs"]["scriptPath"]
+    for step in (deploy, smoke):
+        assert step["condition"] == "and(succeeded(), ne(variables['MODEL_VERSION'], ''))"
 
 
 def test_variables_template_and_env_example_render_the_one_table(bakes):

@@ -253,10 +253,12 @@ def test_every_ml_service_step_gets_as_far_as_azure(rehearsal, overrides, tmp_pa
     project = writable_copy(bake_once(**overrides), tmp_path)
     modules, problems = rehearse_project(rehearsal, project)
     if answers["azureml_sdk"] == "v2":
-        # CI: submit, check, cancel (when the run is cancelled); CD: deploy, smoke test.
+        # CI: submit, check, cancel (when the run is cancelled); CD: find the model, deploy,
+        # smoke test.
         assert sorted(modules) == sorted([
             "submit_training_job.sh", "check_training_job.sh", "cancel_training_job.sh",
-            "deploy_online_endpoint.sh", "smoke_test_online_endpoint.sh"]), modules
+            "model_version.sh", "deploy_online_endpoint.sh", "smoke_test_online_endpoint.sh"]), \
+            modules
         assert not problems, "\n\n".join(problems)
         return
     expected = {f"ml_service.pipelines.{answers['project_name']}_build_train_pipeline",

@@ -19,7 +19,7 @@ import yaml
 
 from azure_devops import structural_bakes, structural_combinations
 from conftest import bake_once, matrix_id, rendered_answers
-from test_pipelines import check_jsonschema, walk
+from test_pipelines import check_jsonschema, run_without_a_new_model, walk
 
 GITHUB_ACTIONS = {"orchestrator": "github_actions"}
 BIN = Path(sys.executable).parent
@@ -285,7 +285,7 @@ def test_training_waits_fails_unless_completed_publishes_and_cancels_with_the_ru
         "submit_training_job.sh", "wait_for_training_job.sh", "check_training_job.sh",
         "cancel_training_job.sh")]
     assert order == sorted(order)
-    # check_training_job.sh fails on any status but Completed, and without a registered model.
+    # check_training_job.sh fails on any status but Completed.
     check = (project / "ml_service/azureml/scripts/check_training_job.sh").read_text("utf-8")
     assert '!= "Completed"' in check
     _, cancel, condition = scripts[order[-1]]
@@ -293,6 +293,36 @@ def test_training_waits_fails_unless_completed_publishes_and_cancels_with_the_ru
     assert "oidc_sign_in.sh" in cancel, "the session may have ended by the time it is cancelled"
     assert any(name == "Publish the registered model" for name, _, _ in scripts)
     assert job["outputs"]["model-version"] == "${{ steps.check.outputs.model-version }}"
+
+
+def test_a_run_whose_evaluation_kept_the_production_model_is_green_and_deploys_nothing(
+        bakes, tmp_path):
+    """As in v1: Train warns "no new model", passes and publishes no model; Deploy says so,
+    skips the deployment and smoke test, and never asks production's reviewers."""
+    _, project = bakes[0]
+    workflows = project / ".github" / "workflows"
+    train = {name: (run, condition) for name, run, condition
+             in step_scripts(load(workflows / "train.yml")["jobs"]["train"])}
+    deploy = load(workflows / "deploy.yml")["jobs"]
+    qa = {name: (run, condition) for name, run, condition in step_scripts(deploy["qa"])}
+    for run, output in ((train["Fail unless Completed; warn when no new model"][0],
+                         "model-version="),
+                        (qa["Find the model the Train run registered"][0], "version=")):
+        files = {name: tmp_path / name for name in ("GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY")}
+        for path in files.values():
+            path.write_text("", encoding="utf-8")
+        completed = run_without_a_new_model(run, project, tmp_path,
+                                            **{name: str(path) for name, path in files.items()})
+        assert completed.returncode == 0, completed.stderr
+        assert "::warning::No new model: production keeps its model" in completed.stdout
+        assert files["GITHUB_OUTPUT"].read_text(encoding="utf-8") == f"{output}\n"
+        assert "No new model" in files["GITHUB_STEP_SUMMARY"].read_text(encoding="utf-8")
+    assert train["Publish the registered model"][1] == "steps.check.outputs.model-version != ''"
+    for name in ("Create or update the endpoint and its deployment",
+                 "Smoke test with the two sample rows"):
+        assert qa[name][1] == "steps.model.outputs.version != ''"
+    assert deploy["qa"]["outputs"]["model-version"] == "${{ steps.model.outputs.version }}"
+    assert deploy["production"]["if"] == "needs.qa.outputs.model-version != ''"
 
 
 def test_deployment_goes_to_qa_then_waits_for_production_reviewers(bakes):

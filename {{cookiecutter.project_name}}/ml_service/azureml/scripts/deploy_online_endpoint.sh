@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Create the online endpoint if it is missing, create or update its deployment with the model
-# that build BUILD_ID registered, and give that deployment all the traffic.
+# that build BUILD_ID registered, and give that deployment all the traffic; deploy nothing when
+# that build registered no model (evaluation kept the production model).
 # Reads RESOURCE_GROUP, WORKSPACE_NAME, MODEL_NAME, BUILD_ID, ENDPOINT_NAME, DEPLOYMENT_NAME.
 # ENDPOINT_NAME wins over the names in the YAML, so one pair of files serves every endpoint.
 # Every variable is checked before the first call to Azure.
@@ -12,8 +13,9 @@ endpoint="$ENDPOINT_NAME"
 deployment="$DEPLOYMENT_NAME"
 version="$(bash "$(dirname "$0")/model_version.sh")"
 if [ -z "$version" ]; then
-  echo "error: no $MODEL_NAME registered by build $BUILD_ID" >&2
-  exit 1
+  echo "No new model: build $BUILD_ID registered no $MODEL_NAME (production keeps its model)," \
+    "nothing deployed"
+  exit 0
 fi
 model="azureml:$MODEL_NAME:$version"
 if [ -z "$(az ml online-endpoint list "${workspace[@]}" \
