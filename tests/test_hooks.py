@@ -1,8 +1,10 @@
 """The hooks' logic, tested directly, and every way a bad answer must stop generation cleanly."""
+import subprocess
+
 import pytest
 
-from conftest import (bake, bake_once, default_answers, load_hook, rendered_answers,
-                      template_answers, writable_copy)
+from conftest import (bake, bake_once, default_answers, load_hook, option_values,
+                      rendered_answers, template_answers, writable_copy)
 from test_generation import check_answers_stay_text, check_rendered_repository
 
 pre_gen = load_hook("pre_gen_project")
@@ -274,6 +276,18 @@ def test_odd_answers_render_as_typed(overrides):
     project = bake_once(**overrides)
     check_rendered_repository(project)
     check_answers_stay_text(project, overrides)
+
+
+@pytest.mark.parametrize("sdk", option_values()["azureml_sdk"])
+def test_env_example_sourced_by_bash_gives_the_answers_as_typed(sdk):
+    # The README loads .env with `set -a && . ./.env`: a resource group may hold parentheses,
+    # which bash reads as syntax unless the value is quoted.
+    answers = {"azureml_sdk": sdk, "resource_group": "eyteam1(rg)", "dataset_name": "a.b-c"}
+    project = bake_once(**answers)
+    shown = subprocess.run(
+        ["bash", "-c", 'set -a && . ./.env.example && printf "%s\\n" "$RESOURCE_GROUP" '
+         '"$DATASET_NAME"'], cwd=project, capture_output=True, text=True, check=True)
+    assert shown.stdout.splitlines() == [answers["resource_group"], answers["dataset_name"]]
 
 
 # --- post_gen_project -------------------------------------------------------------------------
