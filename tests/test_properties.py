@@ -4,7 +4,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from conftest import bake_into, load_hook, option_values, rendered_answers, template_answers
+from conftest import (bake_into, crossed_combinations, load_hook, option_values, rendered_answers,
+                      template_answers)
 from test_generation import SPECIAL_VALUES, check_answers_stay_text, check_rendered_repository
 
 pre_gen = load_hook("pre_gen_project")
@@ -41,15 +42,23 @@ answers = st.fixed_dictionaries({
     "repo_name": text_answer("repo_name", st.from_regex(r"[A-Za-z0-9_.-]{1,30}", fullmatch=True)),
     **{key: text_answer(key, st.from_regex(r"[a-zA-Z0-9 #:|-]{1,20}", fullmatch=True))
        for key in pre_gen.SAFE_TEXT_KEYS},
-    **{key: st.sampled_from(values) for key, values in option_values().items()},
 })
+# The small options are drawn among the combinations the hook accepts, not one by one: drawn
+# independently, most draws are refused pairs and hypothesis gives up filtering them.
+ACCEPTED_COMBINATIONS = crossed_combinations()
+options = st.tuples(
+    st.sampled_from(ACCEPTED_COMBINATIONS),
+    st.fixed_dictionaries({key: st.sampled_from(values) for key, values in option_values().items()
+                           if key not in ACCEPTED_COMBINATIONS[0]}),
+).map(lambda drawn: {**drawn[0], **drawn[1]})
 
 
 @pytest.mark.slow
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(overrides=answers)
-def test_valid_answers_always_render_clean(overrides, tmp_path_factory):
+@given(texts=answers, choices=options)
+def test_valid_answers_always_render_clean(texts, choices, tmp_path_factory):
+    overrides = {**texts, **choices}
     assume(not pre_gen.find_problems(rendered_answers(**overrides), template_answers()))
     project = bake_into(tmp_path_factory.mktemp("bake"), **overrides)
     assert project.name == overrides["project_name"]
