@@ -438,3 +438,35 @@ def test_terraform_script_changes_azure_only_when_applying(bakes, tmp_path, mode
         assert [call.split()[:3] for call in changes] == [
             ["az", "group", "create"], ["az", "storage", "account"],
             ["az", "storage", "container"], ["terraform", "apply", "-input=false"]]
+
+
+def setup_config(project):
+    """The set-up script's configuration of whichever orchestrator the bake has."""
+    for name in ("azure-devops.json", "github.json"):
+        path = project / "environment_setup" / name
+        if path.is_file():
+            return json.loads(path.read_text(encoding="utf-8"))
+    raise AssertionError(f"no set-up configuration in {project}")
+
+
+def test_the_set_up_registers_the_providers_of_every_resource_the_answers_create():
+    """The ``resource_providers`` a set-up script registers are the namespaces of the resources
+    the ARM template creates for those answers (Terraform creates the same ones), and, with SDK
+    v1, ACI's, where Azure ML deploys the QA service; nothing else. Terraform never registers
+    any itself: the pipelines' identity may not."""
+    for overrides, project in structural_bakes():
+        answers = rendered_answers(**overrides)
+        arm = bake_once(**{**overrides, "iac_tool": "arm"}) / ARM_TEMPLATE
+        template = json.loads(arm.read_text(encoding="utf-8"))
+        switches = {f"[parameters('{name}')]": template["parameters"][name]["defaultValue"]
+                    for name in ("deployAks", "deployWebapp")}
+        created = {resource["type"].split("/")[0] for resource in template["resources"]
+                   if switches.get(resource.get("condition"), True)}
+        expected = created | ({"Microsoft.ContainerInstance"}
+                              if answers["azureml_sdk"] == "v1" else set())
+        providers = setup_config(project)["resource_providers"]
+        assert sorted(providers) == sorted(expected), overrides
+        assert providers == answers["__resource_providers"].split()
+        if overrides["iac_tool"] == "terraform":
+            provider = load_terraform(project)["provider"][0]['"azurerm"']
+            assert unquote(provider["resource_provider_registrations"]) == "none"

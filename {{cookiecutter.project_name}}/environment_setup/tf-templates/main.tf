@@ -17,6 +17,10 @@ terraform {
 
 provider "azurerm" {
   features {}
+  # The pipeline's identity is a Contributor on one resource group and may not register
+  # resource providers at subscription scope: the set-up script registers the ones this
+  # configuration needs (resource_providers in its JSON file), once, as you.
+  resource_provider_registrations = "none"
 }
 
 data "azurerm_client_config" "current" {}
