@@ -19,6 +19,7 @@ ANSWERS_JSON = r"""{{ cookiecutter | jsonify }}"""
 # "{project}" stands for the package name.
 ARM_PATHS = (
     "environment_setup/arm-templates",
+    "environment_setup/arm_deploy.sh",
     "environment_setup/iac-create-environment-pipeline-arm.yml",
     ".github/workflows/infrastructure-arm.yml",
 )
@@ -83,6 +84,7 @@ AZURE_DEVOPS_PATHS = (
     "environment_setup/azure-devops.json",
     "environment_setup/azure_devops_setup.py",
     "environment_setup/test_azure_devops_setup.py",
+    "environment_setup/arm_deploy.sh",
     "environment_setup/iac-create-environment-pipeline-arm.yml",
     "environment_setup/iac-create-environment-pipeline-tf.yml",
     "environment_setup/install_terraform.sh",

@@ -51,6 +51,10 @@ WORKSHOP_CONTEXT = {
     "__online_endpoint_name": "eyteam1-driver-training",
     "__online_deployment_name": "blue",
     "__qa_online_endpoint_name": "eyteam1-driver-training-qa",
+    # The workshop's answers (SDK v1, so ACI; no AKS, no Web App) need these six and ACI's.
+    "__resource_providers": "Microsoft.MachineLearningServices Microsoft.Storage "
+                            "Microsoft.KeyVault Microsoft.ContainerRegistry Microsoft.Insights "
+                            "Microsoft.OperationalInsights Microsoft.ContainerInstance",
     "__pipeline_variables": {
         "SOURCES_DIR_TRAIN": "driver_training",
         "TRAIN_SCRIPT_PATH": "training/train_aml.py",

@@ -18,9 +18,15 @@ SCOPE = (f"--organization {ORGANIZATION} --project MCW-EY-DevOps-for-Data-Scienc
          "--output json")
 REPOSITORY = "https://github.com/contoso/EY_Team7_MLOps"
 PRINCIPAL = "00000000-0000-0000-0000-000000000007"
+# Team 7's answers (SDK v1, so ACI; AKS) need these providers; a dry run finds none registered.
+TEAM_7_PROVIDERS = ["MachineLearningServices", "Storage", "KeyVault", "ContainerRegistry",
+                    "Insights", "OperationalInsights", "ContainerService", "ContainerInstance"]
 TEAM_7_FIRST_RUN = [
     "az extension show --name azure-devops --output json",
     "az account show --output json",
+    *[line for name in TEAM_7_PROVIDERS for line in (
+        f"az provider show --namespace Microsoft.{name} --query registrationState --output tsv",
+        f"az provider register --namespace Microsoft.{name} --wait")],
     f"az devops service-endpoint list {SCOPE}",
     f"az pipelines variable-group list --group-name devopsforai-aml-vg {SCOPE}",
     "az pipelines variable-group create --name devopsforai-aml-vg --authorize true --variables "
@@ -82,9 +88,10 @@ def test_dry_run_in_a_fresh_project_needs_no_options(team_7):
     printed = commands(completed.stdout)
     # No organization was answered or given: the dry run asks az for its default and, with
     # none, shows a placeholder in every command.
-    assert printed[2] == "az devops configure --list"
+    after_providers = 2 + 2 * len(TEAM_7_PROVIDERS)
+    assert printed[after_providers] == "az devops configure --list"
     assert all("--organization 'https://dev.azure.com/<organization>'" in line
-               for line in printed[3:])
+               for line in printed[after_providers + 1:])
     assert [line.split(" --")[0] for line in printed if " create " in line] == [
         "az pipelines variable-group create", "az pipelines create", "az pipelines create",
         "az pipelines create"]

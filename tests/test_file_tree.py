@@ -60,6 +60,7 @@ driver_training/training/train.py
 driver_training/training/train_aml.py
 environment_setup/Dockerfile
 environment_setup/arm-templates/cloud-environment.json
+environment_setup/arm_deploy.sh
 environment_setup/az_stand_in.py
 environment_setup/azure-devops.json
 environment_setup/azure_devops_setup.py

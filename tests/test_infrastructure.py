@@ -14,6 +14,7 @@ import yaml
 from azure_devops import AZURE_DEVOPS, structural_bakes
 from conftest import (TEMPLATE_DIR, bake_once, load_hook, option_matrix, rendered_answers,
                       template_answers, writable_copy)
+from pipeline_templates import jobs, step_script
 
 CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
 ARM_SCHEMA = Path(__file__).parent / "schemas" / "arm-deployment-template.json"
@@ -263,7 +264,10 @@ def test_arm_creates_and_attaches_the_chosen_deployment_targets(bakes):
         resources = arm_resources(template)
         cluster = resources["Microsoft.ContainerService/managedClusters"]
         attach = resources["Microsoft.MachineLearningServices/workspaces/computes"]
-        assert cluster["condition"] == attach["condition"] == "[parameters('deployAks')]"
+        assert cluster["condition"] == "[parameters('deployAks')]"
+        # A second run leaves the attach out (arm_deploy.sh finds it and says so).
+        assert attach["condition"] == (
+            "[and(parameters('deployAks'), not(parameters('aksAttached')))]")
         pool, = cluster["properties"]["agentPoolProfiles"]
         assert (pool["count"], pool["vmSize"]) == (1, "[parameters('aksVmSize')]")
         cluster_id = ("[resourceId('Microsoft.ContainerService/managedClusters', "
@@ -390,7 +394,8 @@ def test_pull_requests_never_change_azure(bakes, iac_tool):
     assert "main" in pipeline["pr"]["branches"]["include"]
     pull_request = "eq(variables['Build.Reason'], 'PullRequest')"
     not_pull_request = "ne(variables['Build.Reason'], 'PullRequest')"
-    changes = re.compile(r"az (group|deployment group|storage \w+) create|\bapply\b")
+    # An inline command that creates, or a deployment script's mode that does.
+    changes = re.compile(r"az (group|deployment group|storage \w+) create|^ (apply|create)$")
     for step in pipeline["steps"]:
         inputs = step.get("inputs", {})
         script = inputs.get("inlineScript", "") + " " + inputs.get("arguments", "")
@@ -438,3 +443,182 @@ def test_terraform_script_changes_azure_only_when_applying(bakes, tmp_path, mode
         assert [call.split()[:3] for call in changes] == [
             ["az", "group", "create"], ["az", "storage", "account"],
             ["az", "storage", "container"], ["terraform", "apply", "-input=false"]]
+
+
+def setup_config(project):
+    """The set-up script's configuration of whichever orchestrator the bake has."""
+    for name in ("azure-devops.json", "github.json"):
+        path = project / "environment_setup" / name
+        if path.is_file():
+            return json.loads(path.read_text(encoding="utf-8"))
+    raise AssertionError(f"no set-up configuration in {project}")
+
+
+def test_the_set_up_registers_the_providers_of_every_resource_the_answers_create():
+    """The ``resource_providers`` a set-up script registers are the namespaces of the resources
+    the ARM template creates for those answers (Terraform creates the same ones), and, with SDK
+    v1, ACI's, where Azure ML deploys the QA service; nothing else. Terraform never registers
+    any itself: the pipelines' identity may not."""
+    for overrides, project in structural_bakes():
+        answers = rendered_answers(**overrides)
+        arm = bake_once(**{**overrides, "iac_tool": "arm"}) / ARM_TEMPLATE
+        template = json.loads(arm.read_text(encoding="utf-8"))
+        switches = {f"[parameters('{name}')]": template["parameters"][name]["defaultValue"]
+                    for name in ("deployAks", "deployWebapp")}
+        created = {resource["type"].split("/")[0] for resource in template["resources"]
+                   if switches.get(resource.get("condition"), True)}
+        expected = created | ({"Microsoft.ContainerInstance"}
+                              if answers["azureml_sdk"] == "v1" else set())
+        providers = setup_config(project)["resource_providers"]
+        assert sorted(providers) == sorted(expected), overrides
+        assert providers == answers["__resource_providers"].split()
+        if overrides["iac_tool"] == "terraform":
+            provider = load_terraform(project)["provider"][0]['"azurerm"']
+            assert unquote(provider["resource_provider_registrations"]) == "none"
+
+
+STAND_IN_ARM = Path(__file__).with_name("stand_in_arm.py")
+# What the CD's AzureWebAppContainer@1 step leaves on the site: the model's scoring image.
+CD_IMAGE = "DOCKER|eyteam1amlcr.azurecr.io/package:model-3"
+
+
+class Subscription:
+    """The stateful stand-in ``az`` of ``stand_in_arm.py`` on PATH, and its state."""
+
+    def __init__(self, folder):
+        self.state_path, self.calls_path = folder / "state.json", folder / "calls.jsonl"
+        self.state_path.write_text(json.dumps({"groups": [], "computes": {}, "sites": {}}),
+                                   encoding="utf-8")
+        self.bin = folder / "bin"
+        self.bin.mkdir()
+        (self.bin / "az").write_text(f'#!/bin/sh\nexec "{sys.executable}" "{STAND_IN_ARM}" "$@"\n',
+                                     encoding="utf-8")
+        (self.bin / "az").chmod(0o755)
+
+    def state(self):
+        return json.loads(self.state_path.read_text(encoding="utf-8"))
+
+    def set_state(self, state):
+        self.state_path.write_text(json.dumps(state), encoding="utf-8")
+
+    def deployments(self):
+        """The ``--parameters`` of each ``deployment group create`` so far."""
+        calls = [json.loads(line) for line in self.calls_path.read_text().splitlines()]
+        return [call[call.index("--parameters") + 1:] for call in calls
+                if call[:3] == ["deployment", "group", "create"]]
+
+    def run(self, script, cwd, variables):
+        """``script`` as the step runs it (bash -e), with ``variables`` as its environment."""
+        self.calls_path.touch()
+        return subprocess.run(
+            ["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", script], cwd=cwd,
+            capture_output=True, text=True, timeout=120,
+            env={"PATH": f"{self.bin}:/usr/bin:/bin", "ARM_STATE": str(self.state_path),
+                 "ARM_CALLS": str(self.calls_path), **variables})
+
+
+def iac_step(project, display_name):
+    path = project / "environment_setup/iac-create-environment-pipeline-arm.yml"
+    [job] = jobs(path)
+    return step_script(next(step for step in job.steps if step["displayName"] == display_name))
+
+
+def test_a_second_arm_run_keeps_the_deployed_image_its_key_and_the_attach(tmp_path):
+    """The IaC pipeline's deployment step, run twice with the CD's deployment in between,
+    against a subscription that remembers: the second run passes back the image and the key,
+    and leaves the attach out, where ARM would otherwise reset the one and refuse the other."""
+    overrides = {"deploy_aks": True, "deploy_webapp": True, "iac_tool": "arm"}
+    project = bake_once(**overrides)
+    answers = rendered_answers(**overrides)
+    variables = json.loads((project / "environment_setup/azure-devops.json").read_text(
+        encoding="utf-8"))["variable_group"]["variables"]
+    site, compute = answers["__webapp_deployment_name"], (
+        f"{answers['workspace_name']}/{answers['__aks_compute_name']}")
+    azure = Subscription(tmp_path)
+    deploy = iac_step(project, "Deploy the ARM template")
+
+    first = azure.run(deploy, project, variables)
+    assert first.returncode == 0, first.stderr
+    created = azure.state()
+    assert created["sites"][site]["image"] == "DOCKER|mcr.microsoft.com/appsvc/staticsite:latest"
+    key = created["sites"][site]["settings"]["SCORING_KEY"]
+    assert re.fullmatch(r"[0-9a-f-]{36}", key), "a new key on the first run"
+    assert created["sites"][site]["settings"]["WEBSITES_CONTAINER_START_TIME_LIMIT"] == "1800"
+    assert list(created["computes"]) == [compute]
+    created["sites"][site]["image"] = CD_IMAGE
+    azure.set_state(created)
+
+    second = azure.run(deploy, project, variables)
+    assert second.returncode == 0, second.stderr
+    kept = azure.state()
+    assert kept["sites"][site]["image"] == CD_IMAGE
+    assert kept["sites"][site]["settings"]["SCORING_KEY"] == key
+    assert kept["computes"] == created["computes"]
+    assert "aksAttached=true" in azure.deployments()[-1]
+    assert f"##vso[task.setsecret]{key}" in second.stdout, "the key is masked in the log"
+    # A pull request's preview passes the same values, so it shows no change to them.
+    preview = azure.run(iac_step(project, "Preview the changes (pull request, what-if)"),
+                        project, variables)
+    assert preview.returncode == 0, preview.stderr
+    assert azure.state() == kept
+
+
+def test_the_stand_in_subscription_resets_the_image_and_refuses_a_second_attach(tmp_path):
+    """What the lookups prevent: the template deployed twice as it is, with no parameters passed
+    back (the pipeline before), resets the image and fails on the attach."""
+    overrides = {"deploy_aks": True, "deploy_webapp": True, "iac_tool": "arm"}
+    project = bake_once(**overrides)
+    answers = rendered_answers(**overrides)
+    azure = Subscription(tmp_path)
+    plain = (f"az deployment group create --resource-group rg --template-file {ARM_TEMPLATE} "
+             f"--parameters baseName={answers['base_name']}")
+    assert azure.run(plain, project, {}).returncode == 0
+    state = azure.state()
+    state["sites"][answers["__webapp_deployment_name"]]["image"] = CD_IMAGE
+    azure.set_state(state)
+
+    again = azure.run(plain, project, {})
+
+    assert again.returncode == 1 and "not idempotent" in again.stderr
+    assert azure.state()["sites"][answers["__webapp_deployment_name"]]["image"] != CD_IMAGE
+
+
+def test_a_second_github_arm_run_changes_nothing(tmp_path):
+    """A GitHub Actions repository (SDK v2: no AKS, no Web App) runs its deployment step
+    twice: the second run succeeds and leaves everything as the first made it."""
+    overrides = {"azureml_sdk": "v2", "orchestrator": "github_actions", "iac_tool": "arm"}
+    project = bake_once(**overrides)
+    setup = json.loads((project / "environment_setup/github.json").read_text(encoding="utf-8"))
+    workflow = yaml.safe_load((project / ".github/workflows/infrastructure-arm.yml").read_text(
+        encoding="utf-8"))
+    variables = {name: re.sub(r"\$\{\{\s*vars\.(\w+)\s*}}",
+                              lambda match: setup["variables"][match.group(1)], str(value))
+                 for name, value in workflow["env"].items()}
+    [script] = [step["run"] for step in workflow["jobs"]["deploy"]["steps"]
+                if step.get("name") == "Deploy the ARM template"]
+    azure = Subscription(tmp_path)
+    assert azure.run(script, project, variables).returncode == 0
+    first = azure.state()
+
+    second = azure.run(script, project, variables)
+
+    assert second.returncode == 0, second.stderr
+    assert azure.state() == first
+    assert len(azure.deployments()) == 2
+
+
+def test_a_second_terraform_apply_keeps_the_image_the_key_and_the_attach():
+    """Terraform compares with its state: the attach and the key are made once and kept there;
+    the site's image, which the CD changes, is ignored. (Read from the files: no Terraform
+    binary can be installed here.)"""
+    project = bake_once(deploy_aks=True, deploy_webapp=True, iac_tool="terraform")
+    resources = {unquote(kind): next(iter(body.values()))
+                 for entry in load_terraform(project)["resource"] for kind, body in entry.items()}
+    site = resources["azurerm_linux_web_app"]
+    assert site["lifecycle"][0]["ignore_changes"] == [
+        "${site_config[0].application_stack[0].docker_image_name}"]
+    key = resources["random_password"]
+    assert "keepers" not in key and key["length"] >= 32
+    assert site["app_settings"]["SCORING_KEY"] == "${random_password.scoring_key[0].result}"
+    assert unquote(site["app_settings"]["WEBSITES_CONTAINER_START_TIME_LIMIT"]) == "1800"
+    assert "azurerm_machine_learning_inference_cluster" in resources

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import SHARED_SAMPLE_CSV, SINGLE_THREAD, run_make, writable_copy
+from conftest import SHARED_SAMPLE_CSV, SINGLE_THREAD, run_make, run_python, writable_copy
 from local_server import (LOOPBACK, TEAM_DATA, LocalServer, free_loopback_port, make_command,
                           make_commands, place_team_data)
 
@@ -22,6 +22,7 @@ pytestmark = pytest.mark.slow
 SYNTHETIC_DATA = Path("data") / "synthetic_training_data.csv"
 REQUEST_TIMEOUT_SECONDS = 30
 TEN_MEGABYTES = 10 * 1024 * 1024
+WEBAPP_KEY = "local-webapp-key"
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +53,20 @@ def server(trained_project, tmp_path_factory):
     command = make_command(trained_project, "serve", PORT=free_loopback_port())
     local_server = LocalServer(command, trained_project, home, home / "server.log",
                                env=SINGLE_THREAD)
+    try:
+        with local_server:
+            yield local_server
+    finally:
+        assert local_server.wait_group_gone(), f"processes left running:\n{local_server.log()}"
+
+
+@pytest.fixture(scope="module")
+def keyed_server(trained_project, tmp_path_factory):
+    """The same server with the Web App's app setting SCORING_KEY in its environment."""
+    home = tmp_path_factory.mktemp("keyed-home")
+    command = make_command(trained_project, "serve", PORT=free_loopback_port())
+    local_server = LocalServer(command, trained_project, home, home / "server.log",
+                               env={**SINGLE_THREAD, "SCORING_KEY": WEBAPP_KEY})
     try:
         with local_server:
             yield local_server
@@ -168,3 +183,21 @@ def test_bad_request_gets_4xx_with_a_message_and_the_server_keeps_answering(
     assert 400 <= response.status_code < 500, (response.status_code, response.text[:300])
     assert response.json()["message"], response.text[:300]
     assert_scores_sample(server, trained_project)
+
+
+def test_a_server_with_the_web_apps_key_refuses_a_call_without_it(keyed_server, trained_project):
+    """The Web App's container (SCORING_KEY set) answers 401 to a caller without the key; the
+    CD's smoke test of a Web App, given the key as the CD step gives it, passes; with a stale
+    key it fails at once."""
+    url = keyed_server.url + "/score"
+    refused = requests.post(url, json=sample_request(trained_project),
+                            timeout=REQUEST_TIMEOUT_SECONDS)
+    assert refused.status_code == 401, refused.text
+    assert "needs its key" in refused.json()["message"]
+
+    smoke = ["-m", "ml_service.util.smoke_test_scoring_service", "--type", "Webapp",
+             "--service", url, "--attempts", "2", "--delay", "0.1"]
+    passed = run_python(smoke, trained_project, env={"SCORING_KEY": WEBAPP_KEY})
+    assert "Smoke test passed" in passed.stdout
+    stale = run_python(smoke, trained_project, env={"SCORING_KEY": "stale"}, check=False)
+    assert stale.returncode == 1 and "HTTP 401" in stale.stderr

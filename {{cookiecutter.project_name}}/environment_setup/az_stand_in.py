@@ -1,9 +1,9 @@
-"""Stand-in for the Azure CLI with the azure-devops extension: records argv, answers from state.
+"""Stand-in for the Azure CLI and its azure-devops extension: records argv, answers from state.
 
 The set-up script's tests put it on PATH as ``az`` (the real CLI and its extension need the
 network to install). It appends each argv to the file in ``AZ_STAND_IN_CALLS`` and answers the
 way the real commands do from the JSON state in ``AZ_STAND_IN_STATE``: lists, creates that refuse
-duplicates, updates.
+duplicates, updates, and resource providers (registered, or refused for lack of a role).
 """
 import json
 import os
@@ -31,7 +31,8 @@ command = " ".join(words)
 def answer(value):
     with open(STATE, "w", encoding="utf-8") as handle:
         json.dump(state, handle, indent=1)
-    print(json.dumps(value))
+    if value is not None:
+        print(json.dumps(value))
     sys.exit(0)
 
 
@@ -69,6 +70,15 @@ if command == "account show":
     if state["account"] is None:
         fail("Please run 'az login' to setup account.")
     answer(state["account"])
+if command == "provider show":
+    print(state["providers"].get(option["namespace"], "NotRegistered"))
+    sys.exit(0)
+if command == "provider register":
+    if option["namespace"] in state.get("refused_providers", []):
+        fail(f"(AuthorizationFailed) The client does not have authorization to perform action "
+             f"'{option['namespace']}/register/action'.")
+    state["providers"][option["namespace"]] = "Registered"
+    answer(None)
 if command == "pipelines variable-group list":
     answer(named("variable_groups", option["group-name"]))
 if command == "pipelines variable-group create":

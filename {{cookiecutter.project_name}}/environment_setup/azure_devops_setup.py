@@ -1,14 +1,18 @@
 """Create or update this repository's Azure DevOps set-up with one command, safe to re-run.
 
 Reads ``azure-devops.json`` (the template rendered it with your team's names) and, with the Azure
-CLI and its ``azure-devops`` extension, in the Azure DevOps organization given by
-``--organization``, else by the file, else by ``az devops configure --defaults``, in this order:
+CLI and its ``azure-devops`` extension, in this order:
 
-1. the variable group, with every variable and access for all pipelines;
-2. the Azure Resource Manager service connection (from an existing service principal);
-3. the pipelines: infrastructure, CI, CD, from their YAML files, without a first run.
+1. in the subscription you are signed in to, the resource providers your answers need: the
+   pipelines' identity is a Contributor on one resource group and cannot register them;
+2. in the Azure DevOps organization given by ``--organization``, else by the file, else by
+   ``az devops configure --defaults``: the variable group, with every variable and access for
+   all pipelines;
+3. the Azure Resource Manager service connection (from an existing service principal);
+4. the pipelines: infrastructure, CI, CD, from their YAML files, without a first run.
 
-Each object is looked up first and updated when it exists, so a second run creates nothing. The
+Each object is looked up first and created or updated only when it is missing or differs (a
+registered provider is left alone), so a second run creates nothing. The
 Azure ML workspace connection (and, without --service-principal-id, the Resource Manager one) are
 printed as exact portal steps: the CLI's generic ``service-endpoint create
 --service-endpoint-configuration <file>`` would need the service principal's secret in that file,
@@ -66,6 +70,15 @@ def extension_check_command():
 
 def account_command():
     return ["az", "account", "show", "--output", "json"]
+
+
+def provider_state_command(namespace):
+    return ["az", "provider", "show", "--namespace", namespace, "--query", "registrationState",
+            "--output", "tsv"]
+
+
+def register_provider_command(namespace):
+    return ["az", "provider", "register", "--namespace", namespace, "--wait"]
 
 
 def devops_defaults_command():
@@ -292,6 +305,21 @@ def check_prerequisites(az):
         raise SetupError("not logged in to Azure: run 'az login'") from error
 
 
+def register_providers(config, az):
+    """Register each resource provider of the configuration that is not registered yet, and wait
+    for it; one line saying who can, when this identity may not."""
+    for namespace in config["resource_providers"]:
+        if az(provider_state_command(namespace), as_text=True).strip() == "Registered":
+            continue
+        try:
+            az(register_provider_command(namespace))
+        except SetupError as error:
+            raise SetupError(f"{error}; registering a resource provider needs a role with "
+                             "Microsoft.*/register/action on the subscription (Contributor or "
+                             f"Owner): ask its owner to run 'az provider register --namespace "
+                             f"{namespace} --wait', then re-run") from error
+
+
 def resolve_organization(options, config, az):
     """The organization to set up: ``--organization``, the file's, or az's default; one line
     saying how to give one when there is none (a dry run prints a placeholder instead)."""
@@ -410,6 +438,7 @@ def main(argv=None):
         config = load_config(options.config)
         az = make_runner(options)
         account = check_prerequisites(az)
+        register_providers(config, az)
         config = {**config, "organization": resolve_organization(options, config, az)}
         set_up(config, az, options, account, resolve_repository_url(options, config))
     except SetupError as error:

@@ -42,6 +42,8 @@ def azure(tmp_path, monkeypatch):
     state = {
         "extensions": ["azure-devops"],
         "account": {"id": "sub-id", "name": "Workshop subscription", "tenantId": "tenant-id"},
+        # A fresh subscription: few providers registered.
+        "providers": {"Microsoft.Storage": "Registered", "Microsoft.KeyVault": "Registering"},
         # As after 'az devops configure --defaults organization=...'.
         "devops_defaults": {"organization": DEFAULT_ORGANIZATION},
         "variable_groups": [],
@@ -115,6 +117,41 @@ def test_second_run_creates_nothing_and_changes_nothing(azure):
     second = verbs(azure.calls())
     assert not [verb for verb in second if "create" in verb], second
     assert second.count("pipelines update") == 3
+
+
+def test_the_resource_providers_are_registered_once_and_first(azure, config):
+    assert run_setup() == 0
+
+    assert azure.state()["providers"] == dict.fromkeys(config["resource_providers"],
+                                                       "Registered")
+    calls = azure.calls()
+    registered = [call[call.index("--namespace") + 1] for call in calls
+                  if call[:2] == ["provider", "register"]]
+    # Only those not registered yet (one still registering is waited for), in the file's order.
+    assert registered == [namespace for namespace in config["resource_providers"]
+                          if namespace != "Microsoft.Storage"]
+    assert all("--wait" in call for call in calls if call[:2] == ["provider", "register"])
+    first_devops_call = next(index for index, call in enumerate(calls)
+                             if call[0] in ("devops", "pipelines"))
+    assert max(index for index, call in enumerate(calls) if call[0] == "provider") < \
+        first_devops_call
+    azure.forget_calls()
+
+    assert run_setup() == 0
+
+    assert not [call for call in azure.calls() if call[:2] == ["provider", "register"]]
+
+
+def test_a_provider_that_may_not_be_registered_fails_with_one_line(azure, config, capsys):
+    namespace = config["resource_providers"][0]
+    azure.set_state({**azure.state(), "refused_providers": [namespace]})
+
+    assert run_setup() == 1
+
+    [error] = capsys.readouterr().err.splitlines()
+    assert "AuthorizationFailed" in error
+    assert f"'az provider register --namespace {namespace} --wait'" in error
+    assert azure.state()["variable_groups"] == [], "changed Azure DevOps before failing"
 
 
 def test_rerun_repairs_a_changed_and_a_deleted_variable(azure, config):

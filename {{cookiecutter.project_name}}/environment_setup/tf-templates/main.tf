@@ -9,6 +9,10 @@ terraform {
       source  = "hashicorp/azurerm"
       version = "~> 4.57"
     }
+    random = {
+      source  = "hashicorp/random"
+      version = "~> 3.7"
+    }
   }
 
   # Filled in by `terraform init -backend-config=...` in the pipeline.
@@ -17,6 +21,10 @@ terraform {
 
 provider "azurerm" {
   features {}
+  # The pipeline's identity is a Contributor on one resource group and may not register
+  # resource providers at subscription scope: the set-up script registers the ones this
+  # configuration needs (resource_providers in its JSON file), once, as you.
+  resource_provider_registrations = "none"
 }
 
 data "azurerm_client_config" "current" {}
@@ -118,7 +126,8 @@ resource "azurerm_machine_learning_inference_cluster" "aks" {
 
 # The Web App (deploy_webapp): a Linux plan and a container app that pulls from the workspace's
 # registry with its admin credentials. It has no image to run until the CD pipeline deploys
-# the scoring image to it; later applies leave the image the CD set alone.
+# the scoring image to it; later applies leave the image the CD set alone. App Service has no key
+# of its own: the scoring script demands SCORING_KEY, made once and kept in the state.
 resource "azurerm_service_plan" "webapp" {
   count               = var.DEPLOY_WEBAPP ? 1 : 0
   name                = "${var.BASE_NAME}-AML-ASP"
@@ -126,6 +135,12 @@ resource "azurerm_service_plan" "webapp" {
   location            = local.location
   os_type             = "Linux"
   sku_name            = "{{ cookiecutter.__app_service_plan_sku }}"
+}
+
+resource "random_password" "scoring_key" {
+  count   = var.DEPLOY_WEBAPP ? 1 : 0
+  length  = 43
+  special = false
 }
 
 resource "azurerm_linux_web_app" "scoring" {
@@ -148,6 +163,10 @@ resource "azurerm_linux_web_app" "scoring" {
   app_settings = {
     # The Azure ML scoring image listens on 5001.
     WEBSITES_PORT = "5001"
+    # How long App Service waits for the container to start: 230 s by default, 1800 at most;
+    # the first pull of a multi-GB scoring image on B1 takes minutes.
+    WEBSITES_CONTAINER_START_TIME_LIMIT = "1800"
+    SCORING_KEY                         = random_password.scoring_key[0].result
   }
 
   lifecycle {

@@ -9,12 +9,12 @@ import pytest
 {%- if cookiecutter.azureml_sdk == "v1" %}
 from ml_service.util import smoke_test_scoring_service
 from ml_service.util.smoke_test_scoring_service import (
-    SmokeTestError, check_scores, endpoint, load_sample_request, main, post_with_retries,
-    service_endpoint, webapp_url)
+    WEBAPP_WAIT_SECONDS, SmokeTestError, check_scores, endpoint, load_sample_request, main,
+    parse_args, post_with_retries, service_endpoint, webapp_url)
 {%- else %}
 from ml_service.util.smoke_test_scoring_service import (
-    SmokeTestError, check_scores, endpoint, load_sample_request, main, post_with_retries,
-    webapp_url)
+    WEBAPP_WAIT_SECONDS, SmokeTestError, check_scores, endpoint, load_sample_request, main,
+    parse_args, post_with_retries, webapp_url)
 {%- endif %}
 
 SOURCES_DIR = Path(__file__).resolve().parents[2] / "{{ cookiecutter.project_name }}"
@@ -157,6 +157,47 @@ def test_a_url_gets_the_key_from_the_environment_only(monkeypatch):
     monkeypatch.setenv("SCORING_KEY", "k3y")
     assert endpoint("URL", "https://e.region.inference.ml.azure.com/score") == (
         "https://e.region.inference.ml.azure.com/score", {"Authorization": "Bearer k3y"})
+
+
+def test_a_web_app_is_called_with_the_key_of_the_environment(monkeypatch, capsys):
+    monkeypatch.setenv("SCORING_KEY", "webapp-key")
+    with ScriptedService([(200, scores(0.3, 0.4))], key="webapp-key") as service:
+        main(["--type", "Webapp", "--service", service.url, "--sources_dir", str(SOURCES_DIR),
+              "--attempts", "1"])
+    assert "Smoke test passed" in capsys.readouterr().out
+
+
+def test_a_web_app_refuses_a_wrong_key_at_once(monkeypatch):
+    monkeypatch.setenv("SCORING_KEY", "stale-key")
+    with ScriptedService([(200, scores(0.3, 0.4))], key="webapp-key") as service:
+        with pytest.raises(SystemExit, match="HTTP 401"):
+            main(["--type", "Webapp", "--service", service.url, "--sources_dir",
+                  str(SOURCES_DIR), "--delay", "0.01"])
+    assert len(service.requests) == 1
+
+
+def test_a_web_app_without_a_key_in_the_environment_is_one_clear_error(monkeypatch):
+    monkeypatch.delenv("SCORING_KEY", raising=False)
+    with pytest.raises(SystemExit) as exit_info:
+        endpoint("Webapp", "team1-webapp")
+    assert exit_info.value.code == ("ERROR: SCORING_KEY is not set: the Web App demands its key, "
+                                    "its app setting SCORING_KEY")
+
+
+def test_a_web_app_is_waited_for_as_long_as_its_container_may_take_to_start():
+    args = parse_args(["--type", "Webapp", "--service", "team1-webapp"])
+    assert args.wait == WEBAPP_WAIT_SECONDS >= 1800
+    assert args.attempts * args.delay >= args.wait
+    other = parse_args(["--type", "URL", "--service", "http://127.0.0.1:5001/score"])
+    assert (other.attempts, other.wait) == (10, None)
+
+
+def test_the_wait_bounds_the_retries():
+    with ScriptedService([(503, "{}")]) as service:
+        with pytest.raises(SmokeTestError, match=r"did not answer within 0\.3 s"):
+            post_with_retries(service.url, {"data": []}, attempts=1000, delay_seconds=0.05,
+                              wait_seconds=0.3)
+    assert 2 <= len(service.requests) < 20
 
 
 def test_an_endpoint_that_demands_a_key_is_called_with_the_environments(monkeypatch, capsys):

@@ -6,12 +6,13 @@
 
 The rows come from ``<SOURCES_DIR_TRAIN>/scoring/sample_request.json``, the one copy of the
 workshop's sample. Slow starts (connection refused, timeouts, 5xx, 429) are retried a bounded
-number of times; a wrong answer, or a host name that does not resolve, fails at once.
+number of times, for a Web App until its container has had the time App Service gives it to
+start; a wrong answer, or a host name that does not resolve, fails at once.
 {%- if cookiecutter.azureml_sdk == "v1" %} ACI and AKS
 services take their key from the SDK and send it.
 {%- endif %}
-A URL that needs a key (an Azure ML online endpoint) gets it from the ``SCORING_KEY`` environment
-variable, never from the command line.
+A URL that needs a key (an Azure ML online endpoint) and a Web App get it from the
+``SCORING_KEY`` environment variable, never from the command line.
 """
 import argparse
 import json
@@ -35,6 +36,13 @@ SERVICE_TYPES = ("Webapp", "URL")
 DEFAULT_SOURCES_DIR = "{{ cookiecutter.project_name }}"
 SAMPLE_REQUEST = Path("scoring") / "sample_request.json"
 RETRYABLE_STATUS = {429, 500, 502, 503, 504}
+KEY_VARIABLE = "SCORING_KEY"
+DEFAULT_ATTEMPTS = 10
+# App Service waits this long for a container to start (WEBSITES_CONTAINER_START_TIME_LIMIT, which
+# the infrastructure sets to its maximum: 230 s by default, 1800 s at most). A first start pulls a
+# multi-GB scoring image onto a B1 plan, so a Web App is retried until then, plus a minute.
+WEBAPP_START_SECONDS = 1800
+WEBAPP_WAIT_SECONDS = WEBAPP_START_SECONDS + 60
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
@@ -65,10 +73,12 @@ def check_scores(payload, expected_count):
     return scores
 
 
-def post_with_retries(url, body, headers=None, attempts=10, delay_seconds=5.0,
-                      timeout_seconds=30.0, session=None):
-    """POST ``body`` as JSON; retry connection errors, timeouts and transient statuses."""
+def post_with_retries(url, body, headers=None, attempts=DEFAULT_ATTEMPTS, delay_seconds=5.0,
+                      timeout_seconds=30.0, session=None, wait_seconds=None):
+    """POST ``body`` as JSON; retry connection errors, timeouts and transient statuses, at most
+    ``attempts`` times and, when given, for at most ``wait_seconds``."""
     session = session or requests.Session()
+    deadline = None if wait_seconds is None else time.monotonic() + wait_seconds
     last_problem = None
     for attempt in range(1, attempts + 1):
         try:
@@ -91,6 +101,9 @@ def post_with_retries(url, body, headers=None, attempts=10, delay_seconds=5.0,
                         f"{url} answered non-JSON: {response.text[:200]!r}") from None
             last_problem = f"HTTP {response.status_code}"
         print(f"Attempt {attempt}/{attempts} to {url} failed ({last_problem})")
+        if deadline is not None and time.monotonic() + delay_seconds >= deadline:
+            raise SmokeTestError(f"{url} did not answer within {wait_seconds:g} s "
+                                 f"({attempt} attempts): {last_problem}")
         if attempt < attempts:
             time.sleep(delay_seconds)
     raise SmokeTestError(f"{url} did not answer after {attempts} attempts: {last_problem}")
@@ -148,17 +161,23 @@ def find_webservice(service_type, service):
 {%- endif %}
 
 
+def key_headers():
+    """The ``Authorization`` header of the key in SCORING_KEY, or none."""
+    key = os.environ.get(KEY_VARIABLE)
+    return {"Authorization": f"Bearer {key}"} if key else {}
+
+
 def endpoint(service_type, service):
     """Scoring URL and request headers for ``--type`` and ``--service``."""
     if service_type == "URL":
-        key = os.environ.get("SCORING_KEY")
-        return service, {"Authorization": f"Bearer {key}"} if key else {}
-{%- if cookiecutter.azureml_sdk == "v1" %}
+        return service, key_headers()
     if service_type == "Webapp":
-        return webapp_url(service), {}
+        if not os.environ.get(KEY_VARIABLE):
+            raise SystemExit(f"ERROR: {KEY_VARIABLE} is not set: the Web App demands its key, "
+                             "its app setting SCORING_KEY")
+        return webapp_url(service), key_headers()
+{%- if cookiecutter.azureml_sdk == "v1" %}
     return service_endpoint(find_webservice(service_type, service))
-{%- else %}
-    return webapp_url(service), {}
 {%- endif %}
 
 
@@ -166,12 +185,24 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--type", choices=SERVICE_TYPES, required=True, dest="service_type")
     parser.add_argument("--service", required=True, help="service name, or URL for --type URL")
-    parser.add_argument("--attempts", type=int, default=10)
+    parser.add_argument("--attempts", type=int,
+                        help=f"at most this many tries (default: {DEFAULT_ATTEMPTS}; a Web App: "
+                        "as many as --wait allows)")
+    parser.add_argument("--wait", type=float,
+                        help="stop trying after this many seconds (default: none; a Web App: "
+                        f"{WEBAPP_WAIT_SECONDS}, the time its container may take to start)")
     parser.add_argument("--delay", type=float, default=5.0, help="seconds between attempts")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
     parser.add_argument("--sources_dir",
                         default=os.environ.get("SOURCES_DIR_TRAIN") or DEFAULT_SOURCES_DIR)
     args = parser.parse_args(argv)
+    webapp = args.service_type == "Webapp"
+    if args.wait is None and webapp:
+        args.wait = WEBAPP_WAIT_SECONDS
+    if args.attempts is None:
+        # A Web App is bounded by the wait; every other service by the attempts.
+        args.attempts = (int(args.wait // max(args.delay, 1.0)) + 1 if webapp
+                         else DEFAULT_ATTEMPTS)
     if args.attempts < 1:
         parser.error("--attempts must be at least 1")
     return args
@@ -185,7 +216,8 @@ def main(argv=None):
     if missing:
         raise SystemExit(f"ERROR: {missing}")
     try:
-        payload = post_with_retries(url, body, headers, args.attempts, args.delay, args.timeout)
+        payload = post_with_retries(url, body, headers, args.attempts, args.delay, args.timeout,
+                                    wait_seconds=args.wait)
         scores = check_scores(payload, expected_count)
     except SmokeTestError as error:
         raise SystemExit(f"ERROR: smoke test of {url} failed: {error}") from None

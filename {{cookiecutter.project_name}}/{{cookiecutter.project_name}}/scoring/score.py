@@ -5,11 +5,16 @@ Response: ``{"result": [probability of a claim, ...]}``, one per row. A request 
 scored gets a 4xx status and ``{"message": "<what is wrong>"}`` instead of a server error: 400
 for bad content, 413 for a body over 1 MiB, 415 for a content type other than JSON.
 
+Where the environment holds ``SCORING_KEY`` (the Web App's app setting: App Service has no key of
+its own), a request without ``Authorization: Bearer <that key>`` gets 401 and is not scored.
+ACI, AKS and online endpoints check their keys before a request reaches this script.
+
 This file is deployed on its own (``inference_config.yml``), so it imports nothing from the
 project. Try it with a trained model:
 
     AZUREML_MODEL_DIR=outputs python {{ cookiecutter.project_name }}/scoring/score.py
 """
+import hmac
 import json
 import math
 import os
@@ -23,6 +28,7 @@ MODEL_FILE_NAME = "{{ cookiecutter.__model_name }}"
 SAMPLE_REQUEST = Path(__file__).resolve().parent / "sample_request.json"
 # About 1,500 rows: real-time requests are small, and bigger batches belong to batch scoring.
 MAX_BODY_CHARACTERS = 1024 * 1024
+SCORING_KEY_VARIABLE = "SCORING_KEY"
 
 model = None
 
@@ -61,6 +67,17 @@ def init():
     if not model_dir:
         raise RuntimeError("AZUREML_MODEL_DIR is not set: it must point at the model's folder")
     model = joblib.load(find_model_file(model_dir))
+
+
+def check_key(request_headers):
+    """Refuse a request without the service's key, when the service has one."""
+    key = os.getenv(SCORING_KEY_VARIABLE)
+    if not key:
+        return
+    sent = (request_headers or {}).get("Authorization") or ""
+    # Compared in constant time: the answer's timing says nothing about the key.
+    if not hmac.compare_digest(sent.encode("utf-8"), f"Bearer {key}".encode("utf-8")):
+        raise BadRequest("this service needs its key: send Authorization: Bearer <key>", 401)
 
 
 def check_envelope(raw_data, request_headers):
@@ -107,6 +124,7 @@ def trace_line(request_headers, predictions):
 def run(raw_data, request_headers=None):
     """Score the rows of ``raw_data`` (a JSON string); the server passes the request headers."""
     try:
+        check_key(request_headers)
         check_envelope(raw_data, request_headers)
         rows = parse_rows(raw_data, model.num_feature())
     except BadRequest as error:

@@ -121,27 +121,68 @@ def test_the_row_length_comes_from_the_model(tmp_path, monkeypatch):
         "row 0 has 57 values; the model expects 2 features")
 
 
-def test_the_inference_server_answers_400_not_500(model_dir, tmp_path):
-    """The real azureml-inference-server-http app, in a fresh process as it reads its settings."""
+def server_answers(model_dir, tmp_path, requests, **environment):
+    """(status, JSON) of each ``(body, headers)`` POSTed to /score of the real
+    azureml-inference-server-http app, in a fresh process as it reads its settings."""
     # The server turns print() into log lines, so the answers go to a file.
     client_script = textwrap.dedent("""
         import json, sys
         from azureml_inference_server_http.server.create_app import create
         client = create().test_client()
-        sample = open("sample_request.json", encoding="utf-8").read()
-        answers = [client.post("/score", data=body, content_type="application/json")
-                   for body in (sample, "not json", '{"data": [[1, 2]]}')]
+        answers = [client.post("/score", data=body, headers=headers,
+                               content_type="application/json")
+                   for body, headers in json.loads(sys.argv[2])]
         with open(sys.argv[1], "w", encoding="utf-8") as output:
             json.dump([[answer.status_code, answer.get_json()] for answer in answers], output)
     """)
     environment = {**os.environ, "AZUREML_ENTRY_SCRIPT": str(SCORING_DIR / "score.py"),
-                   "AZUREML_MODEL_DIR": str(model_dir), "OMP_NUM_THREADS": "1"}
+                   "AZUREML_MODEL_DIR": str(model_dir), "OMP_NUM_THREADS": "1", **environment}
     answers_file = tmp_path / "answers.json"
-    completed = subprocess.run([sys.executable, "-c", client_script, str(answers_file)],
-                               cwd=SCORING_DIR, env=environment, capture_output=True, text=True,
-                               timeout=120)
+    completed = subprocess.run([sys.executable, "-c", client_script, str(answers_file),
+                                json.dumps(requests)], cwd=SCORING_DIR, env=environment,
+                               capture_output=True, text=True, timeout=120)
     assert completed.returncode == 0, completed.stderr
-    (ok, good), (bad_json, not_json), (bad_row, short_row) = json.loads(answers_file.read_text())
+    return json.loads(answers_file.read_text())
+
+
+def test_the_inference_server_answers_400_not_500(model_dir, tmp_path):
+    sample = SAMPLE_REQUEST.read_text(encoding="utf-8")
+    answers = server_answers(model_dir, tmp_path, [
+        (sample, {}), ("not json", {}), ('{"data": [[1, 2]]}', {})])
+    (ok, good), (bad_json, not_json), (bad_row, short_row) = answers
     assert ok == 200 and len(good["result"]) == 2
     assert (bad_json, bad_row) == (400, 400)
     assert "not JSON" in not_json["message"] and "expects 57" in short_row["message"]
+
+
+KEY = "k3y-for-tests"
+
+
+@pytest.mark.parametrize("headers", [None, {}, {"Authorization": "Bearer wrong"},
+                                     {"Authorization": KEY}])
+def test_with_a_key_set_a_request_without_it_is_a_401(loaded, monkeypatch, headers):
+    monkeypatch.setenv(loaded.SCORING_KEY_VARIABLE, KEY)
+    response = loaded.run(SAMPLE_REQUEST.read_text(encoding="utf-8"), headers)
+    assert response.status_code == 401
+    assert "needs its key" in body(response)["message"]
+
+
+def test_with_a_key_set_a_request_with_it_is_scored(loaded, monkeypatch):
+    monkeypatch.setenv(loaded.SCORING_KEY_VARIABLE, KEY)
+    result = loaded.run(SAMPLE_REQUEST.read_text(encoding="utf-8"),
+                        {"Authorization": f"Bearer {KEY}"})
+    assert len(result["result"]) == 2
+
+
+def test_without_a_key_set_no_key_is_asked_for(loaded, monkeypatch):
+    monkeypatch.delenv(loaded.SCORING_KEY_VARIABLE, raising=False)
+    assert len(loaded.run(SAMPLE_REQUEST.read_text(encoding="utf-8"))["result"]) == 2
+
+
+def test_the_inference_server_hands_the_key_header_to_the_check(model_dir, tmp_path):
+    sample = SAMPLE_REQUEST.read_text(encoding="utf-8")
+    answers = server_answers(model_dir, tmp_path, [
+        (sample, {}), (sample, {"Authorization": f"Bearer {KEY}"})], SCORING_KEY=KEY)
+    (refused, message), (accepted, scores) = answers
+    assert (refused, accepted) == (401, 200)
+    assert "needs its key" in message["message"] and len(scores["result"]) == 2
