@@ -54,6 +54,17 @@ def rehearsal(tmp_path_factory):
     return runner
 
 
+class StepOutputs(dict):
+    """Any output of an earlier step, as a placeholder that names it (the step did not run)."""
+
+    def __init__(self, step_id):
+        super().__init__()
+        self.step_id = step_id
+
+    def get(self, name, default=None):
+        return f"<steps.{self.step_id}.outputs.{name}>"
+
+
 def fill(value, context):
     """A workflow ``env:`` value with its ``${{ }}`` expressions as GitHub fills them in."""
     def text(match):
@@ -82,7 +93,9 @@ def python_steps(project, variables):
             job_context = {**context, "env": workflow_env}
             job_env = {**workflow_env, **{name: fill(value, job_context)
                                           for name, value in (job.get("env") or {}).items()}}
-            step_context = {**job_context, "env": job_env}
+            step_context = {**job_context, "env": job_env,
+                            "steps": {step["id"]: {"outputs": StepOutputs(step["id"])}
+                                      for step in job.get("steps", []) if "id" in step}}
             for step in job.get("steps", []):
                 if "run" in step and runs_python(step["run"], project):
                     env = {**job_env, **{name: fill(value, step_context)
