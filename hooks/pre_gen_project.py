@@ -150,9 +150,13 @@ REFUSED_COMBINATIONS = (
     ("azureml_sdk", "v2", "deploy_webapp", True,
      "v2 has no generally available model packaging for a Web App (az ml model package is in "
      "preview); the managed online endpoint is the v2 scoring service"),
-    ("azureml_sdk", "v1", "orchestrator", "github_actions",
-     "the workflows drive the v2 CLI; v1's published pipelines and the Azure ML extension of "
-     "Azure DevOps have no GitHub Actions counterpart (the v1 Azure/aml-* actions are retired)"),
+    # Blames the SDK, which keeps its default (v1) when a user asks only for GitHub Actions.
+    # cookiecutter 2.7.1 cannot make one choice's default depend on another answer: a computed
+    # choice list breaks command-line and replayed answers, which it checks against the list
+    # as written. So the user is told the one answer to add, and nothing is switched silently.
+    ("orchestrator", "github_actions", "azureml_sdk", "v1",
+     "the workflows run the Azure ML SDK v2 flow, and v1's published pipelines have no GitHub "
+     "Actions counterpart (the v1 Azure/aml-* actions are retired): add azureml_sdk=v2"),
 )
 
 # Names that only travel inside Azure DevOps YAML and scripts: any text that cannot break them.

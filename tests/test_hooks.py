@@ -224,18 +224,22 @@ def test_invalid_answer_stops_generation_and_leaves_nothing(cookies, tmpdir, cap
 
 
 GITHUB_ACTIONS_WITH_V1 = (
-    "ERROR: orchestrator='github_actions': not with azureml_sdk='v1': the workflows drive the v2 "
-    "CLI; v1's published pipelines and the Azure ML extension of Azure DevOps have no GitHub "
-    "Actions counterpart (the v1 Azure/aml-* actions are retired); allowed: any orchestrator but "
-    "'github_actions' with azureml_sdk='v1'")
+    "ERROR: azureml_sdk='v1': not with orchestrator='github_actions': the workflows run the Azure "
+    "ML SDK v2 flow, and v1's published pipelines have no GitHub Actions counterpart (the v1 "
+    "Azure/aml-* actions are retired): add azureml_sdk=v2; allowed: any azureml_sdk but 'v1' "
+    "with orchestrator='github_actions'")
 
 
-def test_github_actions_with_sdk_v1_is_refused_in_one_line(cookies, tmpdir, capfd):
-    result = bake(cookies, orchestrator="github_actions", azureml_sdk="v1")
+def test_github_actions_with_the_default_sdk_says_to_add_sdk_v2(cookies, tmpdir, capfd):
+    """The SDK's default is v1: asking for GitHub Actions alone is told the one answer to add."""
+    result = bake(cookies, orchestrator="github_actions")
 
     assert result.exit_code != 0 and result.project_path is None
-    assert [line for line in capfd.readouterr().err.splitlines()
-            if line.startswith("ERROR: orchestrator")] == [GITHUB_ACTIONS_WITH_V1]
+    err = capfd.readouterr().err.splitlines()
+    assert [line for line in err if line.startswith("ERROR: ")] == [GITHUB_ACTIONS_WITH_V1]
+    assert err[-1].startswith("Nothing was written. Run cookiecutter ")
+    assert err[-1].endswith(" again with another azureml_sdk: the lines above say what is "
+                            "allowed.")
     assert [path for path in tmpdir.join("cookies").visit() if not path.isdir()] == []
 
 

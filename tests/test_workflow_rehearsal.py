@@ -23,6 +23,7 @@ import pytest
 
 from azure_devops import structural_combinations
 from conftest import bake_once, matrix_id, requirements_venv, run_make, writable_copy
+from github_expressions import evaluate
 from test_rehearsal import PYTHON_MODULE, Rehearsal, no_network_prefix, verdict
 from test_workflows import GITHUB_ACTIONS, load, load_setup_script, workflow_files
 
@@ -39,9 +40,10 @@ exit 0
 """
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*}}")
 SCRIPT = re.compile(r"\bbash (\S+\.sh)\b")
-GITHUB_CONTEXT = {"github.run_id": "1234", "github.sha": "0" * 40,
-                  "github.server_url": "https://github.com", "github.repository": "contoso/repo",
-                  "github.event.workflow_run.id": "1234"}
+# A run on main after a push (Deploy's: after a Train run).
+GITHUB_CONTEXT = {"run_id": "1234", "sha": "0" * 40, "server_url": "https://github.com",
+                  "repository": "contoso/repo", "event_name": "push", "ref": "refs/heads/main",
+                  "event": {"workflow_run": {"id": "1234", "conclusion": "success"}}}
 
 
 @pytest.fixture(scope="session")
@@ -52,16 +54,25 @@ def rehearsal(tmp_path_factory):
     return runner
 
 
-def evaluate(value, context):
-    """A workflow ``env:`` value with its ``${{ }}`` expressions as GitHub would fill them in
-    (``a || b``: the first one known)."""
-    def fill(match):
-        for operand in match.group(1).split("||"):
-            operand = operand.strip()
-            if operand in context:
-                return context[operand]
-        raise AssertionError(f"the rehearsal does not know ${{{{ {match.group(1)} }}}}")
-    return EXPRESSION.sub(fill, str(value))
+class StepOutputs(dict):
+    """Any output of an earlier step, as a placeholder that names it (the step did not run)."""
+
+    def __init__(self, step_id):
+        super().__init__()
+        self.step_id = step_id
+
+    def get(self, name, default=None):
+        return f"<steps.{self.step_id}.outputs.{name}>"
+
+
+def fill(value, context):
+    """A workflow ``env:`` value with its ``${{ }}`` expressions as GitHub fills them in."""
+    def text(match):
+        result = evaluate(match.group(1), context)
+        if result is None:
+            raise AssertionError(f"the rehearsal does not know ${{{{ {match.group(1)} }}}}")
+        return str(result).lower() if isinstance(result, bool) else str(result)
+    return EXPRESSION.sub(text, str(value))
 
 
 def runs_python(script, project):
@@ -73,21 +84,21 @@ def runs_python(script, project):
 
 def python_steps(project, variables):
     """(workflow, job, step name, script, env) of every step that runs ``python -m``."""
-    context = {**GITHUB_CONTEXT, **{f"vars.{name}": value for name, value in variables.items()}}
+    context = {"github": GITHUB_CONTEXT, "vars": variables, "inputs": {}}
     for path in workflow_files(project):
         workflow = load(path)
-        workflow_env = {name: evaluate(value, context)
+        workflow_env = {name: fill(value, context)
                         for name, value in (workflow.get("env") or {}).items()}
         for job_id, job in workflow["jobs"].items():
-            job_context = {**context, **{f"env.{name}": value
-                                         for name, value in workflow_env.items()}}
-            job_env = {**workflow_env, **{name: evaluate(value, job_context)
+            job_context = {**context, "env": workflow_env}
+            job_env = {**workflow_env, **{name: fill(value, job_context)
                                           for name, value in (job.get("env") or {}).items()}}
-            step_context = {**job_context, **{f"env.{name}": value
-                                              for name, value in job_env.items()}}
+            step_context = {**job_context, "env": job_env,
+                            "steps": {step["id"]: {"outputs": StepOutputs(step["id"])}
+                                      for step in job.get("steps", []) if "id" in step}}
             for step in job.get("steps", []):
                 if "run" in step and runs_python(step["run"], project):
-                    env = {**job_env, **{name: evaluate(value, step_context)
+                    env = {**job_env, **{name: fill(value, step_context)
                                          for name, value in (step.get("env") or {}).items()}}
                     yield path.name, job_id, step["name"], step["run"], env
 
@@ -98,7 +109,8 @@ def test_every_python_step_of_every_workflow_reaches_azure_offline(overrides, re
     project = writable_copy(bake_once(**overrides), tmp_path)
     setup = load_setup_script(project)
     config = setup.load_config(project / "environment_setup" / "github.json")
-    variables = {name: f"<{name}>" for name in setup.IDENTITY_VARIABLES} | config["variables"]
+    variables = {name: f"<{name}>" for name in setup.repository_variable_names(config)} | \
+        config["variables"]
     digest, venv = rehearsal.venv(project / "requirements.txt")
     steps = list(python_steps(project, variables))
     assert {(workflow, step) for workflow, _, step, _, _ in steps} >= {

@@ -1,15 +1,19 @@
 """The generated GitHub Actions workflows, for every combination of answers that has them.
 
 actionlint (the maintained fork's PyPI wheel) runs with shellcheck on PATH, so every ``run:``
-script is checked too, and reports nothing; check-jsonschema's vendored GitHub workflow schema
-accepts every file. Seeded mistakes prove both still find what they should. Then what no linter
-knows: every path, module, job output, ``needs:``, environment and repository variable a workflow
-names exists; the federated credentials of the set-up script are exactly the subjects the
-workflows sign in with; permissions, action versions and concurrency follow one rule each.
+script is checked too, and reports nothing; zizmor (offline) reports nothing of high severity;
+check-jsonschema's vendored schemas accept every workflow and the Dependabot configuration. Seeded
+mistakes prove each still finds what it should. Then what no linter knows, with the job conditions
+evaluated as GitHub does (tests/github_expressions.py): every path, module, job output, ``needs:``,
+environment and repository variable a workflow names exists; each identity of the set-up script
+trusts exactly the subjects of the jobs that sign in as it; without the repository variables every
+job that signs in is skipped and a notice says what to run; permissions, action pins and
+concurrency follow one rule each.
 """
 import importlib.util
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,21 +23,26 @@ import yaml
 
 from azure_devops import structural_bakes, structural_combinations
 from conftest import bake_once, matrix_id, rendered_answers
+from github_expressions import evaluate, truthy
 from test_pipelines import check_jsonschema, run_without_a_new_model, walk
 
 GITHUB_ACTIONS = {"orchestrator": "github_actions"}
 BIN = Path(sys.executable).parent
-# The one place the action versions live: each is the current major, on GitHub's Node 24 runtime.
-ACTION_VERSIONS = {
-    "actions/checkout": "v7",  # v7.0.1 (2026-07); node24 since v5
-    "actions/setup-python": "v7",  # v7.0.0 (2026-07); node24 since v6
-    "actions/upload-artifact": "v7",  # v7.0.1; node24 since v6 (v5 still ran node20)
-    "azure/login": "v3",  # v3.0.1, node24; v2 security fixes only, v1 end of life
-    "hashicorp/setup-terraform": "v4",  # v4.0.1; v4.0.0 moved to node24
+# The one place the actions' pins live: the commit of each release (its tag in the action's own
+# repository, checked 2026-12-06; the release dates are the tagged commits'), all on GitHub's
+# Node 24 runtime. Dependabot proposes updates.
+PINNED_ACTIONS = {
+    "actions/checkout": ("3d3c42e5aac5ba805825da76410c181273ba90b1", "v7.0.1"),  # 2026-07-17
+    "actions/setup-python": ("5fda3b95a4ea91299a34e894583c3862153e4b97", "v7.0.0"),  # 2026-07-19
+    "actions/upload-artifact": ("bbbca2ddaa5d8feaa63e36b76fdaad77386f024f", "v7.0.0"),  # 2026-02
+    "azure/login": ("f5d393ae46f8fde4be8b75f32e3fc50e654ad0ca", "v3.0.1"),  # 2026-08-04
+    "hashicorp/setup-terraform": ("dfe3c3f87815947d99a8997f908cb6525fc44e9e", "v4.0.1"),  # 05-12
 }
 # Steps that sign in to Azure: azure/login, or Terraform's own OIDC (ARM_USE_OIDC).
 SIGN_IN_ACTIONS = ("azure/login", "hashicorp/setup-terraform")
-REPOSITORY = "contoso/team-repo"
+# What the set-up script's repository variables hold, for the expressions that read them.
+SET_UP = "set-up"
+NOT_SET_UP = "not set up"
 SEEDED = {
     "unquoted-variable.yml": (
         "on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n"
@@ -143,7 +152,7 @@ def test_cross_references_resolve(overrides):
     project, answers = bake_once(**overrides), rendered_answers(**overrides)
     setup = load_setup_script(project)
     config = setup.load_config(project / "environment_setup" / "github.json")
-    variables = set(setup.IDENTITY_VARIABLES) | set(config["variables"])
+    variables = set(setup.repository_variable_names(config))
     problems = []
     for path in workflow_files(project):
         text = path.read_text(encoding="utf-8")
@@ -180,35 +189,148 @@ def test_cross_references_resolve(overrides):
     assert not problems, "\n".join(problems)
 
 
-def signed_in_subjects(project, repository):
-    """The OIDC subject of every job that signs in: its environment's, else its triggers'."""
-    subjects = set()
+def setup_config(project):
+    setup = load_setup_script(project)
+    return setup, setup.load_config(project / "environment_setup" / "github.json")
+
+
+def signs_in(job):
+    return any(step.get("uses", "").split("@")[0] in SIGN_IN_ACTIONS
+               for step in job.get("steps", []))
+
+
+def expression_context(workflow, event, variables, job=None):
+    """What GitHub gives a job's conditions and inputs: a run for ``event`` on main (a pull
+    request's merge ref for pull requests), the repository variables, a confirmed teardown, a
+    successful Train run, and outputs from every needed job."""
+    context = {
+        "github": {"event_name": event,
+                   "ref": "refs/pull/1/merge" if event == "pull_request" else "refs/heads/main",
+                   "event": {"workflow_run": {"conclusion": "success"}}},
+        "vars": variables, "inputs": {"confirm": variables.get("RESOURCE_GROUP")},
+        "needs": {name: {"outputs": {output: "1" for output in needed.get("outputs", {})}}
+                  for name, needed in workflow["jobs"].items()},
+    }
+    if job is not None:
+        context["env"] = {**workflow.get("env", {}), **job.get("env", {})}
+    return context
+
+
+def jobs_that_run(workflow, event, variables):
+    """The jobs GitHub runs for ``event``: those whose ``if`` holds and whose needed jobs ran
+    (without a status function, a job whose need was skipped is skipped)."""
+    ran = []
+    for job_id, job in workflow["jobs"].items():
+        needs = job.get("needs", [])
+        needs = [needs] if isinstance(needs, str) else needs
+        condition = str(job.get("if", "true"))
+        if all(need in ran for need in needs) and truthy(
+                evaluate(condition, expression_context(workflow, event, variables))):
+            ran.append(job_id)
+    return ran
+
+
+def client_id_variable(workflow, job, event, names):
+    """The repository variable a signing-in job's client id comes from, for ``event``: its
+    azure/login ``client-id``, else Terraform's ``ARM_CLIENT_ID``. Each variable holds its own
+    name here, so the expression's value names it."""
+    inputs = [step.get("with", {}).get("client-id") for step in job["steps"]
+              if step.get("uses", "").startswith("azure/login@")]
+    expression = inputs[0] if inputs else {**workflow.get("env", {}),
+                                           **job.get("env", {})}["ARM_CLIENT_ID"]
+    return evaluate(expression, expression_context(workflow, event, names, job))
+
+
+def signed_in_subjects(project, config):
+    """Client-id variable -> the subjects (``ref:...``, ``pull_request``, ``environment:...``)
+    of every job that signs in with it, on every event of its workflow."""
+    names = {name: name for name in setup_variable_names(project, config)}
+    subjects = {}
     for path in workflow_files(project):
         workflow = load(path)
-        events = set(triggers(workflow))
-        for job in workflow["jobs"].values():
-            uses = [step.get("uses", "").split("@")[0] for step in job.get("steps", [])]
-            if not any(action in SIGN_IN_ACTIONS for action in uses):
-                continue
-            environment = job.get("environment")
-            if environment:
-                name = environment["name"] if isinstance(environment, dict) else environment
-                subjects.add(f"repo:{repository}:environment:{name}")
-                continue
-            if "pull_request" in events and "github.event_name != 'pull_request'" not in str(
-                    job.get("if", "")):
-                subjects.add(f"repo:{repository}:pull_request")
-            if events - {"pull_request"}:
-                subjects.add(f"repo:{repository}:ref:refs/heads/main")
+        for event in triggers(workflow):
+            for job_id in jobs_that_run(workflow, event, names):
+                job = workflow["jobs"][job_id]
+                if not signs_in(job):
+                    continue
+                environment = job.get("environment")
+                if isinstance(environment, dict):
+                    environment = environment["name"]
+                subject = (f"environment:{environment}" if environment
+                           else "pull_request" if event == "pull_request"
+                           else "ref:refs/heads/main")
+                variable = client_id_variable(workflow, job, event, names)
+                subjects.setdefault(variable, set()).add(subject)
     return subjects
 
 
-def test_federated_credentials_are_exactly_the_subjects_the_workflows_use(bakes):
+def setup_variable_names(project, config):
+    return load_setup_script(project).repository_variable_names(config)
+
+
+def test_each_identity_trusts_exactly_the_subjects_of_the_jobs_that_sign_in_as_it(bakes):
     for _, project in bakes:
-        setup = load_setup_script(project)
-        config = setup.load_config(project / "environment_setup" / "github.json")
-        assert set(setup.federated_subjects(config, REPOSITORY).values()) == \
-            signed_in_subjects(project, REPOSITORY), project
+        _, config = setup_config(project)
+        assert {identity["client_id_variable"]: set(identity["subjects"])
+                for identity in config["identities"]} == \
+            signed_in_subjects(project, config), project
+
+
+def test_the_pull_request_subject_is_trusted_only_by_the_read_only_identity(bakes):
+    """Contributor (the one write role the script assigns) goes to the identity of main and the
+    environments; pull requests, the only subject a branch's author controls, get the other."""
+    for _, project in bakes:
+        _, config = setup_config(project)
+        by_subject = {subject: identity for identity in config["identities"]
+                      for subject in identity["subjects"]}
+        assert [role["role"] for role in by_subject["pull_request"]["roles"]] != []
+        assert "Contributor" not in [role["role"] for role in by_subject["pull_request"]["roles"]]
+        assert "Contributor" in [role["role"]
+                                 for role in by_subject["ref:refs/heads/main"]["roles"]]
+
+
+def notice_of(job, project, tmp_path):
+    """What the job's only step prints, run by bash as the runner would."""
+    [step] = job["steps"]
+    completed = subprocess.run(["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c",
+                                step["run"]], cwd=project, capture_output=True, text=True,
+                               timeout=30, env={"PATH": "/usr/bin:/bin"})
+    assert completed.returncode == 0, completed.stderr
+    return completed.stdout.splitlines()
+
+
+def test_without_the_repository_variables_every_azure_job_skips_with_one_notice(bakes, tmp_path):
+    """The first push comes before the set-up script (which needs the repository on GitHub):
+    every job that signs in is skipped, and one job says in one line what to run; once the
+    variables exist, that job is skipped and the others run."""
+    for _, project in bakes:
+        _, config = setup_config(project)
+        variables = {name: SET_UP for name in setup_variable_names(project, config)}
+        for path in workflow_files(project):
+            workflow = load(path)
+            azure_jobs = {job_id for job_id, job in workflow["jobs"].items() if signs_in(job)}
+            for event in triggers(workflow):
+                ran = jobs_that_run(workflow, event, {})
+                if not azure_jobs:
+                    assert ran == list(workflow["jobs"]), (path.name, event)
+                    continue
+                assert ran == ["not-set-up"], (path.name, event, ran)
+                [line] = notice_of(workflow["jobs"]["not-set-up"], project, tmp_path)
+                assert line.startswith("::notice title=Azure is not set up::Run python "
+                                       "environment_setup/github_setup.py "), line
+                set_up = jobs_that_run(workflow, event, variables)
+                assert "not-set-up" not in set_up and set(set_up) & azure_jobs, (path.name, event)
+
+
+def test_expressions_are_evaluated_as_github_documents():
+    context = {"vars": {"A": "x"}, "github": {"event_name": "push"}}
+    assert evaluate("vars.MISSING != ''", context) is False  # null and '' are both 0
+    assert evaluate("vars.A != ''", context) is True
+    assert evaluate("github.event_name == 'PUSH'", context) is True  # case is ignored
+    assert evaluate("github.event_name == 'pull_request' && 'a' || 'b'", context) == "b"
+    assert evaluate("!(vars.A == 'x') || vars.A", context) == "x"
+    with pytest.raises(ValueError):
+        evaluate("success()", context)
 
 
 def test_permissions_actions_and_concurrency(bakes):
@@ -232,14 +354,76 @@ def test_permissions_actions_and_concurrency(bakes):
                 problems.append(f"{name}: {job_id} has id-token: write "
                                 f"{'without' if not signs_in else 'missing, yet'} signing in")
             for use in uses:
-                action, _, version = use.partition("@")
-                if ACTION_VERSIONS.get(action) != version:
+                action, _, commit = use.partition("@")
+                if PINNED_ACTIONS.get(action, ("",))[0] != commit:
                     problems.append(f"{name}: {use} (expected {action}@"
-                                    f"{ACTION_VERSIONS.get(action)})")
+                                    f"{PINNED_ACTIONS.get(action, ('?',))[0]})")
             for node in walk(job):
                 if "creds" in node.get("with", {}):
                     problems.append(f"{name}: {job_id} signs in with a stored credential")
     assert not problems, "\n".join(problems)
+
+
+def test_every_action_is_pinned_to_its_release_commit_with_the_release_named(bakes):
+    """Dependabot reads the release from the comment after the commit and updates both."""
+    uses = {line.strip().removeprefix("- ") for path in distinct_workflows(bakes)
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip().removeprefix("- ").startswith("uses: ")}
+    assert uses == {f"uses: {action}@{commit} # {release}"
+                    for action, (commit, release) in PINNED_ACTIONS.items()}
+
+
+def zizmor(folder):
+    """zizmor's findings of high severity in ``folder`` (offline: no GitHub API), as dicts; its
+    configuration is found in the folder's .github/ as in the generated repository."""
+    completed = subprocess.run([str(BIN / "zizmor"), "--offline", "--format", "json",
+                                "--min-severity", "high", str(folder)],
+                               capture_output=True, text=True, timeout=300)
+    assert completed.returncode in (0, 13, 14), completed.stderr  # 13, 14: high findings
+    return json.loads(completed.stdout or "[]")
+
+
+def distinct_repositories(bakes):
+    """One bake per distinct set of .github files: bakes with the same files audit the same."""
+    distinct = {}
+    for _, project in bakes:
+        key = tuple((path.relative_to(project).as_posix(), path.read_bytes())
+                    for path in sorted((project / ".github").rglob("*")) if path.is_file())
+        distinct.setdefault(key, project)
+    return list(distinct.values())
+
+
+def test_zizmor_finds_nothing_of_high_severity_in_any_repository(bakes, tmp_path):
+    repositories = distinct_repositories(bakes)
+    assert len(repositories) >= 2
+
+    findings = {project.name: zizmor(project) for project in repositories}
+
+    assert all(found == [] for found in findings.values()), json.dumps(findings)[:4000]
+    # Seeded: an action back on a tag, and the configuration gone, are both found.
+    seeded = Path(shutil.copytree(repositories[0] / ".github", tmp_path / "repo" / ".github"))
+    (seeded / "zizmor.yml").unlink()
+    ci = seeded / "workflows" / "ci.yml"
+    ci.write_text(re.sub(r"actions/checkout@\w+ # \S+", "actions/checkout@v7",
+                         ci.read_text(encoding="utf-8")), encoding="utf-8")
+    found = {(finding["ident"], Path(finding["locations"][0]["symbolic"]["key"]["Local"]
+                                     ["verbatim_path"]).name) for finding in zizmor(seeded.parent)}
+    assert found == {("unpinned-uses", "ci.yml"), ("dangerous-triggers", "deploy.yml")}
+
+
+def test_dependabot_keeps_the_actions_current(bakes, tmp_path):
+    files = {project / ".github" / "dependabot.yml" for project in distinct_repositories(bakes)}
+    broken = tmp_path / "dependabot.yml"
+    broken.write_text("version: 2\nupdates:\n  - package-ecosystem: github-actions\n"
+                      "    directory: /\n    schedule:\n      interval: hourly\n",
+                      encoding="utf-8")
+
+    report = check_jsonschema(["--builtin-schema", "vendor.dependabot"], sorted(files) + [broken])
+
+    assert {error["filename"] for error in report["errors"]} == {str(broken)}, report["errors"]
+    for path in files:
+        [update] = load(path)["updates"]
+        assert (update["package-ecosystem"], update["directory"]) == ("github-actions", "/")
 
 
 def test_pull_requests_change_nothing_in_azure(bakes):
