@@ -49,7 +49,8 @@ GITHUB_CONCLUSIONS = {"success": (SUCCEEDED, ""), "neutral": (SUCCEEDED, "neutra
                       "startup_failure": (FAILED, "startup failure"),
                       "cancelled": (CANCELLED, ""), "skipped": (CANCELLED, "skipped"),
                       "stale": (CANCELLED, "stale"),
-                      "action_required": (QUEUED, "action required")}
+                      # gh counts it a failure too: it waits for someone's approval.
+                      "action_required": (FAILED, "action required")}
 GITHUB_FIELDS = "status,conclusion,createdAt,startedAt,updatedAt,url"
 # az pipelines runs list: a build's status, then, once completed, its result (the Build REST
 # resource; the values the azure-devops extension's --status and --result accept).

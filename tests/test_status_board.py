@@ -243,9 +243,9 @@ def test_the_page_shows_the_same_rows_in_chromium_and_a_screenshot_is_taken(work
         for team, kind, cells in EXPECTED_ROWS]
     assert rendered.stale_hidden is True  # nothing watches: the page never calls itself stale
     screenshot = output / "status.png"
-    chromium("--screenshot=" + str(screenshot), "--window-size=1600,800",
+    chromium("--screenshot=" + str(screenshot), "--window-size=1600,850",
              "--hide-scrollbars", page=page)
-    assert png_size(screenshot) == (1600, 800)
+    assert png_size(screenshot) == (1600, 850)
 
 
 def test_the_page_loads_nothing_and_says_each_state_in_words_and_marks(workshop):
@@ -281,11 +281,12 @@ NOW = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
 
 @pytest.mark.parametrize("status, conclusion, state, note", [
     ("queued", "", QUEUED, ""), ("waiting", "", QUEUED, "waiting for a reviewer"),
+    ("pending", "", QUEUED, "pending"),
     ("in_progress", "", RUNNING, ""), ("completed", "success", SUCCEEDED, ""),
     ("completed", "failure", FAILED, ""), ("completed", "timed_out", FAILED, "timed out"),
     ("completed", "startup_failure", FAILED, "startup failure"),
     ("completed", "cancelled", CANCELLED, ""), ("completed", "skipped", CANCELLED, "skipped"),
-    ("completed", "action_required", QUEUED, "action required"),
+    ("completed", "action_required", FAILED, "action required"),
     ("completed", "something_new", UNKNOWN, "gh says 'something_new'"),
 ])
 def test_each_github_status_and_conclusion_is_a_state(status, conclusion, state, note):
