@@ -290,9 +290,10 @@ def verdict(team, now, stuck_after, idle_since):
     if all(run.state == SUCCEEDED for _, run in runs):
         return rank("done", "all succeeded")
     moments = [run.ended or run.started for _, run in runs if run.started]
-    idle = minutes(now - max(moments, default=idle_since))
-    text = f"last run {idle} min ago" if moments else f"nothing run in {idle} min"
-    return rank("stuck" if idle >= minutes(stuck_after) else "waiting", text)
+    idle = now - max(moments, default=idle_since)
+    text = (f"last run {minutes(idle)} min ago" if moments
+            else f"nothing run in {minutes(idle)} min")
+    return rank("stuck" if idle >= stuck_after else "waiting", text)
 
 
 @dataclass(frozen=True)
@@ -302,6 +303,16 @@ class Board:
     rows: list  # (team, verdict)
     now: datetime
     stuck_after: timedelta
+
+    @property
+    def counts(self):
+        """How many rows of each kind, in KINDS order."""
+        return {kind: sum(found.kind == kind for _, found in self.rows) for kind in KINDS}
+
+    @property
+    def stuck_rule(self):
+        return (f"stuck: a failed run, or nothing run for "
+                f"{self.stuck_after / timedelta(minutes=1):g} min")
 
     @property
     def unreadable(self):

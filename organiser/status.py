@@ -16,8 +16,8 @@ import time
 from datetime import datetime, timedelta, timezone
 
 from organiser.board import (
-    CANCELLED, COLUMNS, FAILED, GITHUB_ACTIONS, KINDS, NEVER_RUN, QUEUED, RUNNING, SUCCEEDED,
-    UNKNOWN, clock, layout, make_board, minutes, read_runs, read_teams, span)
+    CANCELLED, COLUMNS, FAILED, GITHUB_ACTIONS, NEVER_RUN, QUEUED, RUNNING, SUCCEEDED,
+    UNKNOWN, clock, layout, make_board, read_runs, read_teams, span)
 from organiser.status_page import PAGE, write_page
 
 STUCK_AFTER_MINUTES = 30
@@ -26,6 +26,8 @@ STUCK_AFTER_MINUTES = 30
 GITHUB_REQUESTS_PER_HOUR = 5000
 GITHUB_REQUESTS_FOR_THE_BOARD = 4000
 GITHUB_REQUESTS_PER_RUN_LIST = 2
+# How a report.json that is not (yet) whole fails to read.
+UNREADABLE_REPORT = (OSError, ValueError, KeyError, TypeError)
 
 
 # --- the terminal table -------------------------------------------------------------------------
@@ -99,10 +101,9 @@ def details(board):
 
 
 def summary(board):
-    counts = {kind: sum(found.kind == kind for _, found in board.rows) for kind in KINDS}
-    said = ", ".join(f"{count} {kind}" for kind, count in counts.items() if count)
+    said = ", ".join(f"{count} {kind}" for kind, count in board.counts.items() if count)
     return (f"{len(board.rows)} teams at {board.now.astimezone():%H:%M:%S}: {said} "
-            f"(stuck: a failed run, or nothing run for {minutes(board.stuck_after)} min)")
+            f"({board.stuck_rule})")
 
 
 # --- the command -------------------------------------------------------------------------------
@@ -148,7 +149,7 @@ def main(output_dir, watch=None, stuck_after_minutes=STUCK_AFTER_MINUTES):
     except FileNotFoundError:
         return refuse(f"{report}: no such file; the board shows the teams the organiser "
                       f"generated: run python -m organiser ROSTER --output-dir {output_dir} first")
-    except (OSError, ValueError, KeyError, TypeError) as error:
+    except UNREADABLE_REPORT as error:
         return refuse(f"{report}: cannot read it ({type(error).__name__}: {error}); the "
                       "organiser rewrites it on its next run")
     problem = watch and watch_problem(teams, watch)
@@ -159,7 +160,11 @@ def main(output_dir, watch=None, stuck_after_minutes=STUCK_AFTER_MINUTES):
     try:
         while watch:
             time.sleep(watch)
-            board = show(output_dir, stuck_after, watch)
+            try:
+                board = show(output_dir, stuck_after, watch)
+            except UNREADABLE_REPORT as error:  # the organiser may be rewriting it right now
+                print(f"{report}: cannot read it ({type(error).__name__}); again in {watch:g} s",
+                      flush=True)
     except KeyboardInterrupt:
         write_page(board, output_dir / PAGE, None)  # nothing updates the page any more
         print("\nStopped watching.")

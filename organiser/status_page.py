@@ -9,8 +9,8 @@ import html
 import os
 
 from organiser.board import (
-    CANCELLED, COLUMNS, FAILED, KINDS, NEVER_RUN, QUEUED, RUNNING, SUCCEEDED, UNKNOWN, clock,
-    layout, minutes, span)
+    CANCELLED, COLUMNS, FAILED, NEVER_RUN, QUEUED, RUNNING, SUCCEEDED, UNKNOWN, clock,
+    layout, span)
 
 PAGE = "status.html"
 # A mark for each stage state and row kind: a shape, for whoever cannot tell the colours apart.
@@ -118,7 +118,7 @@ def row(team, found, now):
 def page(board, watch):
     """The whole page; it reloads itself every ``watch`` seconds when ``watch`` is set."""
     now = board.now
-    counts = {kind: sum(found.kind == kind for _, found in board.rows) for kind in KINDS}
+    counts = board.counts
     stuck = counts["failed"] + counts["stuck"]
     title = f"Team pipelines: {stuck} stuck, {counts['unknown']} unknown, {len(board.rows)} teams"
     updated = now.astimezone().strftime("%H:%M:%S")
@@ -140,8 +140,7 @@ def page(board, watch):
         f'<body data-generated="{int(now.timestamp() * 1000)}" data-refresh="{watch or 0:g}" '
         f'data-stale-rounds="{STALE_ROUNDS}">',
         f"<h1>{title}</h1>",
-        f'<p class="meta">Updated {updated} · {watching} · stuck: a failed run, or nothing run '
-        f"for {minutes(board.stuck_after)} min</p>",
+        f'<p class="meta">Updated {updated} · {watching} · {board.stuck_rule}</p>',
         f'<p id="stale" hidden>Not updated since {updated}: is the organiser\'s --status --watch '
         "still running?</p>",
         "<table>",

@@ -15,10 +15,10 @@ import pytest
 from conftest import TEMPLATE_DIR, run_python
 from organiser.board import (
     CANCELLED, FAILED, NEVER_RUN, QUEUED, RUNNING, SUCCEEDED, UNKNOWN, Run, Stage, Team,
-    azure_latest, azure_run, github_latest, github_run, make_board)
+    azure_latest, azure_run, github_latest, github_run, make_board, read_teams)
 from organiser.cli import main as organiser
 from organiser.status import table, use_colour
-from organiser.status_page import write_page
+from organiser.status_page import page, write_page
 from status_fixtures import (
     UTC, azure_build, calls, github_run as gh_run, install_stand_ins, pipeline_definition,
     write_json)
@@ -346,6 +346,38 @@ def test_a_pipeline_not_created_yet_is_unknown_and_says_how_to_create_it(stand_i
     scope = ["--organization", ORGANIZATION, "--project", "Team1-MLOps", "--output", "json"]
     assert azure_run(scope, PIPELINES[2]) == Run(
         UNKNOWN, note="no pipeline Model-Deploy-CD: run environment_setup/azure_devops_setup.py")
+
+
+def test_a_team_with_nothing_to_ask_about_is_unknown_with_the_reason(workshop, tmp_path):
+    """A report whose team 5 was never pushed, whose team 4 has no folder any more, and whose
+    team 2's azure-devops.json is broken: no query is made for them, and the reasons show."""
+    output, _, _, _ = workshop
+    report = json.loads((output / "report.json").read_text(encoding="utf-8"))
+    for team in report["teams"]:
+        if team["team_number"] != "4":
+            (tmp_path / team["path"]).symlink_to(output / team["path"])
+    report["teams"][4]["github_repository"] = None
+    shutil.copytree(output / "EY_Team2_MLOps", tmp_path / "EY_Team2", symlinks=True)
+    (tmp_path / "EY_Team2" / "environment_setup" / "azure-devops.json").write_text("{")
+    report["teams"][1]["path"] = "EY_Team2"
+    write_json(tmp_path / "report.json", report)
+    teams, _ = read_teams(tmp_path)
+    problems = {team.number: team.problem for team in teams if team.problem}
+    assert problems == {
+        "2": f"cannot read {tmp_path / 'EY_Team2/environment_setup/azure-devops.json'}: "
+             "JSONDecodeError: Expecting property name enclosed in double quotes: line 1 column 2 "
+             "(char 1)",
+        "4": f"no folder {tmp_path / 'EY_Team4_MLOps'} (report: unchanged)",
+        "5": "not pushed to GitHub yet (the organiser's --push OWNER records where)"}
+    unreadable = [team for team in teams if team.problem]
+    assert all(team.stages == [] for team in unreadable)
+    board = make_board(unreadable, NOW, timedelta(minutes=30), NOW)
+    assert BoardRows(page(board, None)).rows == [
+        (number, "unknown", [("Infrastructure CI Training Deployment", UNKNOWN)])
+        for number in ("2", "4", "5")]
+    assert [line.split()[:3] + line.split()[-4:] for line in table(board).splitlines()[1:]] == [
+        [number, f"EY_Team{number}_MLOps", "UNKNOWN:", *["UNKNOWN"] * 4]
+        for number in ("2", "4", "5")]
 
 
 # --- stuck, colour, watching --------------------------------------------------------------------
