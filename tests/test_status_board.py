@@ -36,7 +36,8 @@ ROSTER = f"""team_number,azureml_sdk,orchestrator,devops_organization,devops_pro
 PIPELINES = ("IaC-Create-Environment", "Model-Train-Register-CI", "Model-Deploy-CD")
 WORKFLOWS = ("infrastructure-arm.yml", "ci.yml", "train.yml", "deploy.yml")
 CHROMIUM = shutil.which("chromium")
-# Chromium as root on a machine with no network (the machine notes' flags).
+# Headless, as root (no sandbox), and without the background calls to Google's services that a
+# machine with no network refuses.
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                   "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync")
@@ -459,16 +460,17 @@ def test_watch_refreshes_the_page_until_interrupted_then_stops_it_refreshing(tmp
             rounds += [line] if line.startswith("Page: ") else []
             if len(rounds) == 2:
                 break
-        page = (output / "status.html").read_text(encoding="utf-8")
-        assert '<meta http-equiv="refresh" content="0.2">' in page
-        assert 'data-refresh="0.2"' in page
+        assert len(rounds) == 2, watching.stderr.read()
+        watched = (output / "status.html").read_text(encoding="utf-8")
+        assert '<meta http-equiv="refresh" content="0.2">' in watched
+        assert 'data-refresh="0.2"' in watched
     finally:
         watching.send_signal(signal.SIGINT)
         out, err = watching.communicate(timeout=60)
     assert watching.returncode == 0, err
     assert out.rstrip().endswith("Stopped watching.")
-    page = (output / "status.html").read_text(encoding="utf-8")
-    assert "http-equiv" not in page and 'data-refresh="0"' in page
+    stopped = (output / "status.html").read_text(encoding="utf-8")
+    assert "http-equiv" not in stopped and 'data-refresh="0"' in stopped
     assert '"github_repository": null' in (output / "report.json").read_text(encoding="utf-8")
 
 
