@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cookiecutter.exceptions import CookiecutterException
 
-from organiser import push
+from organiser import push, status
 from organiser.generate import generate_teams
 from organiser.report import write_reports
 from organiser.roster import check_roster
@@ -37,7 +37,22 @@ def parse_args(argv):
                              "and push it; a repository that exists is skipped")
     parser.add_argument("--template", default=str(CHECKOUT), metavar="SOURCE",
                         help="any template source cookiecutter accepts (default: this checkout)")
-    return parser.parse_args(argv)
+    parser.add_argument("--status", action="store_true",
+                        help="generate nothing: show the latest run of every team's pipelines "
+                             "(the teams of DIR/report.json) and write DIR/status.html")
+    parser.add_argument("--watch", type=status.positive_number, metavar="SECONDS",
+                        help="with --status: again every SECONDS, the page reloading itself, "
+                             "until Ctrl-C")
+    parser.add_argument("--stuck-after", type=status.positive_number, metavar="MINUTES",
+                        default=status.STUCK_AFTER_MINUTES,
+                        help="with --status: a team that has not finished is stuck after "
+                             "MINUTES with no run (default: %(default)s)")
+    args = parser.parse_args(argv)
+    if not args.status and (args.watch or args.stuck_after != status.STUCK_AFTER_MINUTES):
+        parser.error("--watch and --stuck-after go with --status")
+    if args.status and (args.dry_run or args.push):
+        parser.error("--status changes nothing: it goes without --dry-run and --push")
+    return args
 
 
 def fail(lines):
@@ -76,6 +91,8 @@ def every_core(template):
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     output_dir = args.output_dir.resolve()
+    if args.status:
+        return status.main(output_dir, args.watch, args.stuck_after)
     if not args.roster.is_file():
         return fail([f"{args.roster}: no such file"])
     if output_dir.exists() and not output_dir.is_dir():
@@ -104,7 +121,7 @@ def main(argv=None):
             if team.status != "failed":
                 team.status, team.detail = push.push_team(args.push, team,
                                                           output_dir / team.repo_name)
-    write_reports(output_dir, args.roster, template, teams)
+    write_reports(output_dir, args.roster, template, teams, args.push)
     for team in teams:
         print(f"{team.status:>9}  team {team.number}: {output_dir / team.repo_name}"
               + (f": {team.detail}" if team.detail else ""))

@@ -9,7 +9,7 @@ HANDOUT_ANSWERS = ("team_number", "repo_name", "base_name", "location", "resourc
                    "workspace_name")
 
 
-def team_entry(team, template):
+def team_entry(team, template, github_repository):
     return {
         "line": team.line,
         "team_number": team.number,
@@ -19,11 +19,25 @@ def team_entry(team, template):
         "path": team.repo_name,
         "answers": {key: team.answers[key] for key in template.public_keys()},
         "azure_names": {key.lstrip("_"): team.answers[key] for key in azure_name_keys(template)},
+        "github_repository": github_repository,
     }
 
 
-def write_reports(output_dir, roster, template, teams):
-    entries = [team_entry(team, template) for team in teams]
+def github_repositories(output_dir, teams, owner):
+    """Each team's GitHub repository, ``OWNER/<repo_name>``, which the status board reads: where
+    this run pushed it or found it, else where an earlier report says it is (None if nowhere)."""
+    try:
+        earlier = json.loads((output_dir / "report.json").read_text(encoding="utf-8"))["teams"]
+        known = {entry["repo_name"]: entry.get("github_repository") for entry in earlier}
+    except (OSError, ValueError, KeyError, TypeError):
+        known = {}
+    return [f"{owner}/{team.repo_name}" if owner and team.status in ("pushed", "skipped")
+            else known.get(team.repo_name) for team in teams]
+
+
+def write_reports(output_dir, roster, template, teams, owner=None):
+    entries = [team_entry(team, template, repository) for team, repository
+               in zip(teams, github_repositories(output_dir, teams, owner))]
     report = {"roster": str(roster), "template": template.address, "commit": template.commit,
               "teams": entries}
     (output_dir / "report.json").write_text(json.dumps(report, indent=2) + "\n",

@@ -1,0 +1,100 @@
+"""Runs as ``gh run list`` and ``az pipelines runs list`` print them, and the stand-ins that
+print them from such data: what the status board's tests and its benchmark share."""
+import json
+import os
+import sys
+from datetime import timezone
+from pathlib import Path
+
+TESTS_DIR = Path(__file__).resolve().parent
+# Every run is on GitHub's and Azure DevOps's side of the board: its times are UTC.
+UTC = timezone.utc
+PROJECT_ID = "6ce954b1-ce1f-45d1-b94d-e6bf2464ba2c"
+
+
+def go_time(moment):
+    """A time as gh prints it (Go's RFC 3339, UTC, whole seconds from GitHub's API)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else (
+        "0001-01-01T00:00:00Z")
+
+
+def github_run(repository, workflow, run_id, status, conclusion="", started=None, ended=None):
+    """One run of ``workflow`` (its name, as in its file) with every field gh run list offers;
+    gh leaves the conclusion empty until the run completes."""
+    return {"name": workflow, "displayTitle": "Generate the team's repository",
+            "headBranch": "main", "headSha": f"{run_id:040x}", "createdAt": go_time(started),
+            "updatedAt": go_time(ended or started), "startedAt": go_time(started), "attempt": 1,
+            "status": status, "conclusion": conclusion, "event": "push", "number": run_id,
+            "databaseId": 9_000_000 + run_id, "workflowDatabaseId": 100 + run_id % 7,
+            "workflowName": workflow,
+            "url": f"https://github.com/{repository}/actions/runs/{9_000_000 + run_id}"}
+
+
+def project_reference(organization, project):
+    return {"id": PROJECT_ID, "name": project, "state": "wellFormed", "revision": 11,
+            "visibility": "private", "lastUpdateTime": "2026-12-01T08:00:00.000000+00:00",
+            "url": f"{organization}/_apis/projects/{PROJECT_ID}"}
+
+
+def pipeline_definition(organization, project, definition_id, name):
+    """A pipeline as az pipelines list prints it."""
+    return {"id": definition_id, "name": name, "path": "\\", "queueStatus": "enabled",
+            "revision": 1, "type": "build",
+            "uri": f"vstfs:///Build/Definition/{definition_id}",
+            "url": f"{organization}/{PROJECT_ID}/_apis/build/Definitions/{definition_id}"
+                   "?revision=1",
+            "project": project_reference(organization, project)}
+
+
+def azure_build(organization, project, definition, build_id, status, result=None, queued=None,
+                started=None, finished=None):
+    """A run as az pipelines runs list prints it: the REST Build resource, camelCase, times in
+    Python's isoformat, without ``_links`` (az drops attributes that start with '_')."""
+    def moment(value):
+        return value.astimezone(UTC).isoformat(timespec="microseconds") if value else None
+
+    return {"buildNumber": f"20261206.{build_id}", "buildNumberRevision": build_id,
+            "definition": {key: definition[key] for key in
+                           ("id", "name", "path", "project", "queueStatus", "revision", "type",
+                            "uri", "url")},
+            "deleted": None, "finishTime": moment(finished), "id": build_id,
+            "keepForever": False, "priority": "normal",
+            "project": project_reference(organization, project),
+            "queue": {"id": 9, "name": "Azure Pipelines", "pool": {"id": 9, "isHosted": True}},
+            "queueTime": moment(queued or started), "reason": "individualCI",
+            "requestedFor": {"displayName": "Team member", "uniqueName": "member@example.com"},
+            "result": result, "sourceBranch": "refs/heads/main",
+            "sourceVersion": f"{build_id:040x}", "startTime": moment(started), "status": status,
+            "tags": [], "uri": f"vstfs:///Build/Build/{build_id}",
+            "url": f"{organization}/{PROJECT_ID}/_apis/build/Builds/{build_id}"}
+
+
+def install_stand_ins(folder):
+    """``gh`` and ``az`` on PATH as the stand-ins, with their data files in ``folder``: the
+    environment to run with, and the paths of the data files and call logs."""
+    bin_dir = folder / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    for name, script in (("gh", "stand_in_gh.py"), ("az", "stand_in_az_pipelines.py")):
+        wrapper = bin_dir / name
+        wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{TESTS_DIR / script}" "$@"\n',
+                           encoding="utf-8")
+        wrapper.chmod(0o755)
+    files = {"GH_LOG": folder / "gh.log", "GH_REPOSITORIES": folder / "github.txt",
+             "GH_RUNS": folder / "gh-runs.json", "AZ_PIPELINES": folder / "az-pipelines.json",
+             "AZ_LOG": folder / "az.log"}
+    for name in ("GH_RUNS", "AZ_PIPELINES"):
+        files[name].write_text("{}", encoding="utf-8")
+    env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "GIT_CONFIG_NOSYSTEM": "1",
+           "GIT_AUTHOR_NAME": "Organiser", "GIT_AUTHOR_EMAIL": "o@example.com",
+           "GIT_COMMITTER_NAME": "Organiser", "GIT_COMMITTER_EMAIL": "o@example.com",
+           **{name: str(path) for name, path in files.items()}}
+    return env, files
+
+
+def write_json(path, data):
+    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+
+
+def calls(log):
+    """The argument lists a stand-in logged, in order."""
+    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
