@@ -176,6 +176,24 @@ def test_dry_run_prints_each_teams_plan_choices_and_names_and_writes_nothing(
     assert not (output / "EY_Team4_MLOps").exists()
 
 
+def test_the_readmes_second_run_advice_is_what_cookiecutter_does(tmp_path, monkeypatch):
+    """A single team's folder is named after project_name; a second run in the same folder is
+    refused as the README quotes, and its -o example gives the team a folder of its own."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    team_use = README.split("## How a team uses it")[1].split("\n## ")[0]
+    error = re.search(r"stops with `(Error: [^`]+)`", team_use).group(1)
+    example = re.search(r"as in `(cookiecutter [^`]+ -o team8)`", team_use).group(1)
+    cookiecutter = [sys.executable, "-m", "cookiecutter", str(TEMPLATE_DIR), "--no-input"]
+    run_python(cookiecutter[1:] + ["team_number=7"], tmp_path)
+    assert (tmp_path / "driver_training" / ".env.example").is_file()
+    second = run_python(cookiecutter[1:] + ["team_number=8"], tmp_path, check=False)
+    assert second.returncode != 0 and error in second.stdout + second.stderr
+    words = example.replace("gh:<org>/mlops-cookiecutter", str(TEMPLATE_DIR)).split()
+    run_python(["-m", *words], tmp_path)
+    assert "eyteam8" in (tmp_path / "team8" / "driver_training" / ".env.example").read_text(
+        encoding="utf-8")
+
+
 # --- checking the roster ----------------------------------------------------------------------
 
 BAD_ROSTERS = [
