@@ -16,13 +16,14 @@ from pathlib import Path
 from cookiecutter.exceptions import CookiecutterException
 
 from organiser import push
+from organiser.commands import run
 from organiser.generate import generate_teams
 from organiser.report import generated_commit, write_reports
 from organiser.resources import team_choices, team_resources
 from organiser.roster import check_roster
 from organiser.scratch import clean_leftovers
 from organiser.template import CHECKOUT, open_template
-from organiser.update import update_teams
+from organiser.update import update_branch, update_teams
 
 STATUSES = ("created", "unchanged", "updated", "conflict", "pushed", "skipped", "refused",
             "failed")
@@ -67,9 +68,14 @@ def planned(team, output_dir, template, update):
     """What a run would do to ``team``, in words."""
     if team.status != "unchanged":
         return {"": "create", "refused": "refused"}[team.status]
-    commit = generated_commit(output_dir / team.repo_name)
+    folder = output_dir / team.repo_name
+    commit = generated_commit(folder)
     if not update or commit == template.commit:
         return "unchanged (same answers)"
+    branch = f"refs/heads/{update_branch(template)}"
+    if (folder / ".git").exists() and run(["git", "rev-parse", "--verify", "--quiet", branch],
+                                          cwd=folder).returncode == 0:
+        return f"unchanged (its update waits on branch {update_branch(template)})"
     return f"update from the template's commit {str(commit)[:12]} to {template.commit[:12]}"
 
 

@@ -53,7 +53,7 @@ def run_printed(command):
 
 
 def test_update_brings_each_checkout_to_the_new_commit_on_a_branch_and_keeps_the_teams_changes(
-        template, tmp_path):
+        template, tmp_path, capsys):
     assert organise(tmp_path, template)[0] == 0
     output = tmp_path / "teams"
     folders = {number: output / f"EY_Team{number}_MLOps" for number in "123"}
@@ -64,7 +64,11 @@ def test_update_brings_each_checkout_to_the_new_commit_on_a_branch_and_keeps_the
                   "Our title")
     commit_change(folders["3"], "README.md", UNTOUCHED, TEAM_LINE, "Our reading order")
     mains = {number: git(folder, "rev-parse", "HEAD") for number, folder in folders.items()}
+    old = json.loads((folders["1"] / ".cruft.json").read_text(encoding="utf-8"))["commit"]
     commit = fix_the_template(template)
+    assert organise(tmp_path, template, "--update", "--dry-run")[0] == 0
+    assert (f"team 1  EY_Team1_MLOps  update from the template's commit {old[:12]} to "
+            f"{commit[:12]}\n") in capsys.readouterr().out
 
     status, output, teams = organise(tmp_path, template, "--update")
     assert status == 0
@@ -91,6 +95,9 @@ def test_update_brings_each_checkout_to_the_new_commit_on_a_branch_and_keeps_the
     run_printed(teams[2][1].split("to take it: ")[1])
     assert (folders["3"] / "README.md").read_text(encoding="utf-8") == team3
 
+    organise(tmp_path, template, "--update", "--dry-run")
+    assert (f"team 2  EY_Team2_MLOps  unchanged (its update waits on branch {branch})\n"
+            in capsys.readouterr().out)
     status, output, again = organise(tmp_path, template, "--update")
     assert status == 0 and [team[0] for team in again] == ["unchanged"] * 3
     assert again[0][1] == "not merged yet: " + teams[0][1]
