@@ -26,6 +26,10 @@ BRANCH_PREFIX = "template-update-"
 CONFLICTS = "Conflicts to resolve: "
 
 
+class CannotUpdate(Exception):
+    """What keeps cruft from updating a team's repository."""
+
+
 def update_branch(template):
     return BRANCH_PREFIX + template.commit[:12]
 
@@ -34,11 +38,11 @@ def recorded_commit(state, template):
     """The template commit a team's ``.cruft.json`` (``state``) records, after checking that
     cruft can update it from this template."""
     if not state.get("commit"):
-        raise CommandFailed(f"its {CRUFT_FILE} records no template commit, so cruft cannot "
-                            "update it")
+        raise CannotUpdate(f"its {CRUFT_FILE} records no template commit, so cruft cannot "
+                           "update it")
     if state.get("template") != template.address:
-        raise CommandFailed(f"it was generated from {state.get('template')}, not from "
-                            f"{template.address}: run with --template {state.get('template')}")
+        raise CannotUpdate(f"it was generated from {state.get('template')}, not from "
+                           f"{template.address}: run with --template {state.get('template')}")
     return state["commit"]
 
 
@@ -188,7 +192,7 @@ def update_team(template, team, output_dir, owner=None):
             status, detail = update_checkout(template, folder, output_dir)
         else:
             status, detail = update_folder(template, folder, output_dir)
-    except CommandFailed as error:
+    except (CommandFailed, CannotUpdate) as error:
         return "failed", str(error)
     except Exception as error:  # one team's failure must not stop the others
         return "failed", f"{type(error).__name__}: {error}"

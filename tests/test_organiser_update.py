@@ -91,17 +91,20 @@ def test_update_brings_each_checkout_to_the_new_commit_on_a_branch_and_keeps_the
     assert "- Say whose repository it is" in message
     assert "Conflicts to resolve: README.md" in message
 
-    # The command printed for team 3 takes the update: exactly as printed.
+    # The commands printed take the update: exactly as printed.
     run_printed(teams[2][1].split("to take it: ")[1])
     assert (folders["3"] / "README.md").read_text(encoding="utf-8") == team3
+    run_printed(teams[1][1].split("resolve them there, then: ")[1])
+    assert "<<<<<<< ours\n# Team 2's own title\n=======\n" in (
+        folders["2"] / "README.md").read_text(encoding="utf-8")
 
     organise(tmp_path, template, "--update", "--dry-run")
-    assert (f"team 2  EY_Team2_MLOps  unchanged (its update waits on branch {branch})\n"
+    assert (f"team 1  EY_Team1_MLOps  unchanged (its update waits on branch {branch})\n"
             in capsys.readouterr().out)
     status, output, again = organise(tmp_path, template, "--update")
     assert status == 0 and [team[0] for team in again] == ["unchanged"] * 3
     assert again[0][1] == "not merged yet: " + teams[0][1]
-    assert again[2][1] == f"at the template's commit {commit[:12]}"
+    assert again[1][1] == again[2][1] == f"at the template's commit {commit[:12]}"
     assert [git(folder, "branch", "--list", "template-update-*").split()[-1]
             for folder in folders.values()] == [branch] * 3
 
