@@ -115,8 +115,10 @@ class StandInGitHub:
             git(seed, "clone", "-q", "--bare", str(seed), str(self.bare(name)))
 
     def pull_requests(self):
+        """Every pull request opened, by repository."""
         path = self.remotes / "pull_requests.json"
-        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+        known = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+        return sorted(known, key=lambda request: (request["repo"], request["url"]))
 
     def team_commit(self, name, relative, old, new, message):
         """A team's change, pushed to its repository's main as the team pushes it."""

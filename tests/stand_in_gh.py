@@ -13,6 +13,8 @@ appended to ``$GH_LOG``, one JSON list a line. ``auth status`` exits with ``$GH_
 remote added, then the push fails). The messages and exit statuses are the real gh's
 (cli/cli's ``internal/ghcmd/cmd.go`` and ``api``).
 """
+import contextlib
+import fcntl
 import json
 import os
 import subprocess
@@ -53,9 +55,16 @@ def pull_requests():
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
 
 
-def save_pull_requests(known):
-    path = Path(os.environ["GH_REMOTES"]) / "pull_requests.json"
-    path.write_text(json.dumps(known, indent=2), encoding="utf-8")
+@contextlib.contextmanager
+def pull_requests_locked():
+    """The pull requests, to change and save: the organiser opens them from several processes
+    at once, and GitHub loses none."""
+    with open(Path(os.environ["GH_REMOTES"]) / "pull_requests.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        known = pull_requests()
+        yield known
+        path = Path(os.environ["GH_REMOTES"]) / "pull_requests.json"
+        path.write_text(json.dumps(known, indent=2), encoding="utf-8")
 
 
 def not_found(name):
@@ -119,16 +128,15 @@ def pr_create(args):
         sys.exit("pull request create failed: GraphQL: Head sha can't be blank, Base sha can't "
                  f"be blank, No commits between {base} and {head}, Head ref must be a branch "
                  "(createPullRequest)")
-    known = pull_requests()
-    for request in known:
-        if (request["repo"], request["headRefName"], request["state"]) == (name, head, "OPEN"):
-            sys.exit(f"a pull request for branch \"{head}\" into branch \"{base}\" already "
-                     f"exists:\n{request['url']}")
-    url = f"https://github.com/{name}/pull/{1 + sum(r['repo'] == name for r in known)}"
-    known.append({"repo": name, "url": url, "state": "OPEN", "baseRefName": base,
-                  "headRefName": head, "title": option(args, "--title"),
-                  "body": option(args, "--body")})
-    save_pull_requests(known)
+    with pull_requests_locked() as known:
+        for request in known:
+            if (request["repo"], request["headRefName"], request["state"]) == (name, head, "OPEN"):
+                sys.exit(f"a pull request for branch \"{head}\" into branch \"{base}\" already "
+                         f"exists:\n{request['url']}")
+        url = f"https://github.com/{name}/pull/{1 + sum(r['repo'] == name for r in known)}"
+        known.append({"repo": name, "url": url, "state": "OPEN", "baseRefName": base,
+                      "headRefName": head, "title": option(args, "--title"),
+                      "body": option(args, "--body")})
     print(url)
 
 
