@@ -9,6 +9,7 @@ interrupted (complete teams are kept; the same command finishes the roster).
 import argparse
 import contextlib
 import os
+import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -106,12 +107,13 @@ def every_core(template):
     if workers == 1:
         yield map
         return
-    pool = ProcessPoolExecutor(max_workers=workers)
+    # Ctrl-C is this process's to handle: a worker finishes the team it is on (whole), and the
+    # teams not started are dropped.
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=signal.signal,
+                               initargs=(signal.SIGINT, signal.SIG_IGN))
     try:
         yield pool.map
     except BaseException:
-        # Interrupted: teams not started are dropped; those under way end (Ctrl-C reaches them
-        # too) and remove their scratch folders.
         pool.shutdown(cancel_futures=True)
         raise
     pool.shutdown()
