@@ -2,17 +2,16 @@
 logic called directly (the pre-generation rules already ran on the whole roster).
 
 A team's folder appears only when it is complete: it is generated in a scratch folder inside the
-output folder and moved to ``<output>/<repo_name>`` at the end. A failure leaves nothing.
+output folder and renamed to ``<output>/<repo_name>`` at the end. A failure leaves nothing.
 """
 import json
-import shutil
-import tempfile
 from pathlib import Path
 
 from cookiecutter.generate import generate_files
 from jinja2 import BytecodeCache
 
 from organiser.roster import CRUFT_FILE
+from organiser.scratch import scratch_folder
 
 
 class CompiledTemplates(BytecodeCache):
@@ -47,21 +46,20 @@ def generate_team(template, answers, output_dir):
                                 "_commit": template.commit}}
     # cookiecutter gives a template's _jinja2_env_vars to its Jinja environment.
     env_vars = {**answers.get("_jinja2_env_vars", {}), "bytecode_cache": COMPILED}
-    scratch = Path(tempfile.mkdtemp(prefix=".organiser-", dir=output_dir))
     try:
-        project = Path(generate_files(
-            repo_dir=template.directory, output_dir=scratch, accept_hooks=False,
-            context={"cookiecutter": {**context["cookiecutter"], "_jinja2_env_vars": env_vars}}))
-        problems = template.hook("post_gen_project").finish(project, answers)
-        if problems:
-            return "failed", "; ".join(problems)
-        (project / CRUFT_FILE).write_text(cruft_state(template, context), encoding="utf-8")
-        project.rename(output_dir / answers["repo_name"])
+        with scratch_folder(output_dir) as scratch:
+            project = Path(generate_files(
+                repo_dir=template.directory, output_dir=scratch, accept_hooks=False,
+                context={"cookiecutter": {**context["cookiecutter"],
+                                          "_jinja2_env_vars": env_vars}}))
+            problems = template.hook("post_gen_project").finish(project, answers)
+            if problems:
+                return "failed", "; ".join(problems)
+            (project / CRUFT_FILE).write_text(cruft_state(template, context), encoding="utf-8")
+            project.rename(output_dir / answers["repo_name"])
         return "created", ""
     except Exception as error:  # one team's failure must not stop the others
         return "failed", f"{type(error).__name__}: {error}"
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def generate_teams(template, teams, output_dir, mapper=map):

@@ -5,6 +5,7 @@ pre-generation hook's ``<key>='<value>': <what is wrong>; allowed: <form>`` shap
 """
 import csv
 import json
+import shlex
 from dataclasses import dataclass, field
 
 REQUIRED_COLUMN = "team_number"
@@ -95,15 +96,19 @@ def header_problems(columns, template, where):
 
 
 def check_row(template, cells):
-    """``(answers, problems)`` of one row: its answers rendered (None when cookiecutter would
-    refuse a cell), then checked by the template's pre-generation rules."""
-    problems = template.cell_problems(cells)
-    if problems:
-        return None, problems
+    """``(answers, problems)`` of one row: its answers rendered, then checked by the template's
+    pre-generation rules. A cell cookiecutter would refuse is reported, and left out of the
+    answers rendered for the checks across rows, which run on every row whatever else is wrong
+    with it (None when even that cannot render)."""
+    refused = template.cell_problems(cells)
     try:
-        answers, written = template.render(cells)
+        answers, written = template.render(
+            {key: value for key, value in cells.items() if key not in refused})
     except Exception as error:  # a template whose defaults do not render for these cells
-        return None, [f"its answers do not render: {error}"]
+        return None, [*refused.values(), f"its answers do not render: {error}"]
+    if refused:
+        # The hook's rules need every answer as typed: they wait until the cells are fixed.
+        return answers, list(refused.values())
     # With cookiecutter.json as written, the hook blames what the roster says, not a default.
     return answers, template.hook("pre_gen_project").find_problems(answers, written)
 
@@ -140,7 +145,8 @@ def collision_problems(teams, template):
 
 def existing_folder_problem(team, output_dir, template):
     """None when the team's folder is absent or holds the same answers (then it is left as it
-    is, and the team ``unchanged``); otherwise why it is not overwritten."""
+    is, and the team ``unchanged``); otherwise why it is not overwritten, with the command that
+    changes the answers inside it."""
     folder = output_dir / team.repo_name
     if not folder.exists():
         return None
@@ -158,14 +164,21 @@ def existing_folder_problem(team, output_dir, template):
     listed = ", ".join(f"{key}={differing[key]!r} (there {recorded.get(key)!r})"
                        for key in causes(differing, team, template))
     # Without --refresh-private-variables cruft keeps the derived names it recorded.
-    return (f"{folder} exists with other answers: {listed}; nothing overwritten: to change them "
-            "there, run in it: cruft update --refresh-private-variables --variables-to-update "
-            f"'{json.dumps(differing)}'")
+    command = (f"cd {shlex.quote(str(folder))} && cruft update --skip-apply-ask "
+               "--refresh-private-variables --variables-to-update "
+               f"{shlex.quote(json.dumps(differing))}")
+    return (f"{folder} exists with other answers: {listed}; nothing overwritten: to change "
+            f"them there, run: {command}")
 
 
 def check_roster(path, template, output_dir, mapper=map):
     """The roster's teams, and every problem with it (an empty list when all is well). Rows are
-    checked through ``mapper`` (a process pool's ``map`` checks them on every core)."""
+    checked through ``mapper`` (a process pool's ``map`` checks them on every core).
+
+    A roster with a problem is refused whole. Otherwise each team whose folder exists is
+    ``unchanged`` (same answers) or ``refused`` (other answers, or not generated here: its
+    detail says why and what to run), and the others are to be created (an empty status).
+    """
     teams, blamed = read_rows(path, template)
     if not teams:
         return teams, blamed
@@ -175,14 +188,13 @@ def check_roster(path, template, output_dir, mapper=map):
     for team, (answers, problems) in zip(readable, checked):
         team.answers = answers or {}
         blamed += [(team, problem) for problem in problems]
-    rendered = [team for team in teams if team.answers]
-    blamed += collision_problems(rendered, template)
-    # A folder is compared only for a team with no other problem: its answers are final.
-    troubled = {team for team, _ in blamed}
-    for team in [team for team in rendered if team not in troubled]:
+    blamed += collision_problems([team for team in teams if team.answers], template)
+    if blamed:
+        blamed.sort(key=lambda item: item[0].line)
+        return teams, [f"{path.name}:{team.line}: team {team.number or '?'}: {problem}"
+                       for team, problem in blamed]
+    for team in teams:
         problem = existing_folder_problem(team, output_dir, template)
         if problem:
-            blamed.append((team, problem))
-    blamed.sort(key=lambda item: item[0].line)
-    return teams, [f"{path.name}:{team.line}: team {team.number or '?'}: {problem}"
-                   for team, problem in blamed]
+            team.status, team.detail = "refused", problem
+    return teams, []

@@ -3,7 +3,6 @@ import functools
 import importlib.util
 import json
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +11,8 @@ from cookiecutter.generate import generate_context
 from cookiecutter.prompt import YesNoPrompt, prompt_for_config
 from cookiecutter.repository import determine_repo_dir, expand_abbreviations
 from rich.prompt import InvalidResponse
+
+from organiser.commands import run
 
 # The checkout this package is part of: the default template.
 CHECKOUT = Path(__file__).resolve().parents[1]
@@ -39,20 +40,20 @@ class Template:
         return load_hook(self.directory / "hooks" / f"{name}.py")
 
     def cell_problems(self, cells):
-        """What cookiecutter would refuse in ``cells`` before any hook runs: a value outside a
-        choice, or a yes/no answer it cannot read. One message each, in the hook's form."""
-        problems = []
+        """What cookiecutter would refuse in ``cells`` before any hook runs, ``{key: message}``:
+        a value outside a choice, or a yes/no answer it cannot read, in the hook's form."""
+        problems = {}
         for key, value in cells.items():
             declared = self.declared[key]
             if isinstance(declared, list) and value not in declared:
-                problems.append(f"{key}={value!r}: is not one of the choices; "
-                                f"allowed: one of {', '.join(declared)}")
+                problems[key] = (f"{key}={value!r}: is not one of the choices; "
+                                 f"allowed: one of {', '.join(declared)}")
             elif isinstance(declared, bool):
                 try:
                     YesNoPrompt().process_response(value)
                 except InvalidResponse:
                     allowed = ", ".join(YesNoPrompt.yes_choices + YesNoPrompt.no_choices)
-                    problems.append(f"{key}={value!r}: is not a yes or no; allowed: {allowed}")
+                    problems[key] = f"{key}={value!r}: is not a yes or no; allowed: {allowed}"
         return problems
 
     def render(self, cells):
@@ -64,6 +65,27 @@ class Template:
         written = {key: value for key, value in context["cookiecutter"].items()
                    if not key.startswith("_")}
         return dict(prompt_for_config(context, no_input=True)), written
+
+    def changes_since(self, commit):
+        """The subjects of the template's commits after ``commit``, oldest first (none when git
+        cannot tell)."""
+        completed = run(["git", "log", "--reverse", "--format=%s", f"{commit}..{self.commit}"],
+                        cwd=self.directory)
+        return completed.stdout.splitlines() if completed.returncode == 0 else []
+
+    def update_problem(self):
+        """Why teams cannot be brought to this template's commit, or None: cruft updates from
+        a git commit, so the template must be a git checkout without uncommitted changes."""
+        if not self.commit:
+            return (f"--template {self.address}: not a git checkout; --update needs one (cruft "
+                    "updates from commits)")
+        changed = run(["git", "status", "--porcelain", "--untracked-files=no"],
+                      cwd=self.directory).stdout
+        if changed:
+            return (f"--template {self.address}: has uncommitted changes "
+                    f"({', '.join(line[3:] for line in changed.splitlines())}); --update brings "
+                    "teams to its last commit: commit them first")
+        return None
 
     def references(self, key):
         """The answers the declared default of ``key`` is built from."""
@@ -98,9 +120,5 @@ def open_template(source):
 
 def git_commit(directory):
     """The commit the template is at, for ``.cruft.json``; None outside git."""
-    try:
-        completed = subprocess.run(["git", "rev-parse", "HEAD"], cwd=directory,
-                                   capture_output=True, text=True, check=False)
-    except OSError:
-        return None
+    completed = run(["git", "rev-parse", "HEAD"], cwd=directory)
     return completed.stdout.strip() if completed.returncode == 0 else None

@@ -1,126 +1,137 @@
-"""A team's repository takes a template fix with cruft and keeps its own files.
+"""A team's repository takes a template fix with cruft and keeps its own files, and every cruft
+command the template prints runs as printed.
 
 The template's tracked files are committed to a fresh git repository (cruft only reads templates
-from git), a project is created from it with cruft and committed, the team edits a file the
-generated ``pyproject.toml`` skips, the template changes both that file and the README, and
-``cruft check`` / ``cruft update`` run as a team would run them. HOME is a temporary folder, so
-cookiecutter's replay files and any git or cookiecutter configuration stay out of the user's.
+from git). The generated README's ``cruft create`` line makes exactly the team's repository; a
+project created with it takes a template change with ``cruft update`` and keeps a file the
+generated ``pyproject.toml`` skips; the organiser's command for changed answers changes them.
+HOME is a temporary folder, so cookiecutter's replay files and any git or cookiecutter
+configuration stay out of the user's.
 """
 import json
+import os
 import shlex
-import shutil
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import TEMPLATE_DIR, load_hook, run
+from conftest import TEMPLATE_DIR, bake_once, load_hook, run
+from organiser_support import commit_all, committed_template, contents, use_sandbox
 
 CRUFT = Path(sys.executable).with_name("cruft")
 TEAM_PARAMETERS = '{"learning_rate": 0.02, "num_leaves": 31, "comment": "team 7 tuned this"}\n'
 TEMPLATE_PARAMETERS = '{"learning_rate": 0.05, "num_leaves": 63}\n'
 README_FIX = "A fix from the template: read this line after `cruft update`."
+# Teams whose answers a cruft create without them would lose: a v2 GitHub Actions team (the
+# defaults make a v1 Azure DevOps one), and a v1 team with every deployment target and names of
+# its own.
+TEAMS = [
+    {"team_number": "9", "location": "westeurope", "iac_tool": "terraform",
+     "azureml_sdk": "v2", "orchestrator": "github_actions", "run_evaluation": True},
+    {"team_number": "12", "project_name": "safe_driver", "base_name": "blueteam",
+     "deploy_aks": True, "deploy_webapp": True, "devops_organization": "https://dev.azure.com/ey"},
+]
 
 
 @pytest.fixture
-def sandbox(tmp_path):
-    """A temporary HOME and git identity for every subprocess of the test."""
-    home = tmp_path / "home"
-    home.mkdir()
-    env = {"HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "Template Test",
-           "GIT_AUTHOR_EMAIL": "template-test@example.com", "GIT_COMMITTER_NAME": "Template Test",
-           "GIT_COMMITTER_EMAIL": "template-test@example.com"}
-    return tmp_path, env
-
-
-def commit_all(repository, message, env):
-    run(["git", "add", "-A"], repository, env=env)
-    run(["git", "commit", "-q", "-m", message], repository, env=env)
-
-
-def copy_template(destination, env):
-    """The worktree's tracked files, as they are on disk, committed in a new repository."""
-    tracked = run(["git", "ls-files", "-z"], TEMPLATE_DIR).stdout.split("\0")
-    for relative in filter(None, tracked):
-        source = TEMPLATE_DIR / relative
-        if source.is_file():
-            target = destination / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-    run(["git", "init", "-q", "-b", "main"], destination, env=env)
-    commit_all(destination, "Template as tested", env)
+def sandbox(tmp_path, monkeypatch):
+    """A temporary HOME, a git identity, and this interpreter's scripts (cruft) first on PATH,
+    for every subprocess of the test."""
+    use_sandbox(tmp_path, monkeypatch)
+    monkeypatch.setenv("PATH", f"{CRUFT.parent}{os.pathsep}{os.environ['PATH']}")
+    return tmp_path
 
 
 @pytest.fixture
 def template(sandbox):
     """The template, committed in a repository of its own in the sandbox."""
-    tmp_path, env = sandbox
-    (tmp_path / "template").mkdir()
-    copy_template(tmp_path / "template", env)
-    return tmp_path / "template"
+    return committed_template(sandbox / "template")
+
+
+def run_printed(command, cwd):
+    """Run a command the template printed, exactly as printed, in a shell."""
+    return run(["sh", "-c", command], cwd)
+
+
+def readme_command(project, start):
+    [line] = [line.strip() for line in (project / "README.md").read_text(encoding="utf-8")
+              .splitlines() if line.strip().startswith(start)]
+    return line
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("answers", TEAMS, ids=["v2-github-actions", "v1-every-target"])
+def test_the_readmes_cruft_create_makes_exactly_the_teams_repository(sandbox, template,
+                                                                     answers):
+    project = bake_once(**answers)
+    command = readme_command(project, "cruft create ")
+    (sandbox / "made").mkdir()
+    run_printed(command.replace("<template git URL>", shlex.quote(str(template))),
+                sandbox / "made")
+    made = contents(sandbox / "made" / project.name)
+    assert made.pop(".cruft.json") and made == contents(project)
 
 
 @pytest.mark.slow
 def test_cruft_update_brings_a_template_fix_and_keeps_the_teams_files(sandbox, template):
-    tmp_path, env = sandbox
-
-    run([CRUFT, "create", template, "--no-input", "--output-dir", tmp_path / "projects",
-         "--extra-context", json.dumps({"team_number": "7"})], tmp_path, env=env)
+    tmp_path = sandbox
+    (tmp_path / "projects").mkdir()
     project = tmp_path / "projects" / "driver_training"
+    command = readme_command(bake_once(team_number="7"), "cruft create ")
+    run_printed(command.replace("<template git URL>", str(template)), tmp_path / "projects")
     skipped = "driver_training/parameters.json"
     skip_list = (project / "pyproject.toml").read_text(encoding="utf-8")
     assert f'"{skipped}"' in skip_list
-    run(["git", "init", "-q", "-b", "main"], project, env=env)
-    commit_all(project, "Generate from the template", env)
+    run(["git", "init", "-q", "-b", "main"], project)
+    commit_all(project, "Generate from the template")
     (project / skipped).write_text(TEAM_PARAMETERS, encoding="utf-8")
-    commit_all(project, "Team 7's own parameters", env)
+    commit_all(project, "Team 7's own parameters")
 
     template_project = template / "{{cookiecutter.project_name}}"
     readme = template_project / "README.md"
     readme.write_text(readme.read_text(encoding="utf-8") + f"\n{README_FIX}\n", encoding="utf-8")
     (template_project / "{{cookiecutter.project_name}}" / "parameters.json").write_text(
         TEMPLATE_PARAMETERS, encoding="utf-8")
-    commit_all(template, "Fix the README; new default parameters", env)
+    commit_all(template, "Fix the README; new default parameters")
 
-    drift = run([CRUFT, "check"], project, env=env, check=False)
+    drift = run(["cruft", "check"], project, check=False)
     assert drift.returncode != 0, drift.stdout
     assert "out of date" in drift.stdout + drift.stderr
 
-    update = run([CRUFT, "update", "--skip-apply-ask", "--allow-untracked-files"], project,
-                 env=env)
+    update = run_printed(readme_command(project, "cruft update "), project)
 
     output = update.stdout + update.stderr
     assert "Failed" not in output and "conflict" not in output.lower(), output
     assert README_FIX in (project / "README.md").read_text(encoding="utf-8")
     assert (project / skipped).read_text(encoding="utf-8") == TEAM_PARAMETERS
     assert not list(project.rglob("*.rej"))
-    changed = run(["git", "status", "--porcelain"], project, env=env).stdout.splitlines()
+    changed = run(["git", "status", "--porcelain"], project).stdout.splitlines()
     assert sorted(line[3:] for line in changed) == [".cruft.json", "README.md"]
-    assert run([CRUFT, "check"], project, env=env).returncode == 0
+    assert run(["cruft", "check"], project).returncode == 0
 
 
 @pytest.mark.slow
 def test_the_organisers_refusal_gives_the_cruft_update_that_changes_the_answers(sandbox, template):
-    tmp_path, env = sandbox
+    tmp_path = sandbox
     roster, teams = tmp_path / "roster.csv", tmp_path / "teams"
 
     def organise(text):
         # From a git address, as a gh: one is: cookiecutter clones it, cruft records it.
         roster.write_text(text, encoding="utf-8")
         return run([sys.executable, "-m", "organiser", roster, "--output-dir", teams,
-                    "--template", f"git+file://{template}"], TEMPLATE_DIR, env=env, check=False)
+                    "--template", f"git+file://{template}"], TEMPLATE_DIR, check=False)
 
     assert organise("team_number\n7\n").returncode == 0
     project = teams / "EY_Team7_MLOps"
-    run(["git", "init", "-q", "-b", "main"], project, env=env)
-    commit_all(project, "Generate from the template", env)
+    run(["git", "init", "-q", "-b", "main"], project)
+    commit_all(project, "Generate from the template")
 
     changed = "team_number,location,base_name\n7,westeurope,eyteam77\n"
     refusal = organise(changed)
     assert refusal.returncode == 1
-    command = shlex.split(refusal.stderr.splitlines()[0].split("run in it: ")[1])
-    assert command[:2] == ["cruft", "update"]
-    run([CRUFT, *command[1:], "--skip-apply-ask"], project, env=env)
+    [line] = [line for line in refusal.stdout.splitlines() if line.startswith("  refused  ")]
+    run_printed(line.split("; nothing overwritten: to change them there, run: ")[1], tmp_path)
 
     dotenv = load_hook("post_gen_project").read_document(project / ".env.example")
     assert (dotenv["BASE_NAME"], dotenv["LOCATION"]) == ("eyteam77", "westeurope")
