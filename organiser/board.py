@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
-from organiser.push import last_line
+from organiser.commands import said
 
 GITHUB_ACTIONS = "github_actions"  # the orchestrator answer; any other is Azure DevOps
 # The board's columns, in the order a team's work flows.
@@ -124,7 +124,7 @@ def ask(argv):
     except subprocess.TimeoutExpired:
         return None, f"{' '.join(argv[:3])}: no answer in {QUERY_TIMEOUT_SECONDS} s"
     if completed.returncode != 0:
-        return None, last_line(completed).removeprefix("ERROR: ")  # az's prefix says no more
+        return None, said(completed).removeprefix("ERROR: ")  # az's prefix says no more
     try:
         return json.loads(completed.stdout), None
     except ValueError:

@@ -81,9 +81,10 @@ def install_stand_ins(folder):
         wrapper.chmod(0o755)
     files = {"GH_LOG": folder / "gh.log", "GH_REPOSITORIES": folder / "github.txt",
              "GH_RUNS": folder / "gh-runs.json", "AZ_PIPELINES": folder / "az-pipelines.json",
-             "AZ_LOG": folder / "az.log"}
+             "AZ_LOG": folder / "az.log", "GH_REMOTES": folder / "github"}
     for name in ("GH_RUNS", "AZ_PIPELINES"):
         files[name].write_text("{}", encoding="utf-8")
+    files["GH_REMOTES"].mkdir(exist_ok=True)
     env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "GIT_CONFIG_NOSYSTEM": "1",
            "GIT_AUTHOR_NAME": "Organiser", "GIT_AUTHOR_EMAIL": "o@example.com",
            "GIT_COMMITTER_NAME": "Organiser", "GIT_COMMITTER_EMAIL": "o@example.com",

@@ -485,8 +485,10 @@ def test_the_report_keeps_where_each_team_was_pushed_when_run_again_without_push
 
 @pytest.mark.parametrize("args, error", [
     (["--watch", "30"], "--watch and --stuck-after go with --status"),
-    (["--status", "--push", OWNER], "--status changes nothing: it goes without --dry-run and "
-                                    "--push"),
+    (["--status", "--push", OWNER], "--status changes nothing: it goes without --dry-run, "
+                                    "--update and --push"),
+    (["--status", "--update"], "--status changes nothing: it goes without --dry-run, --update "
+                               "and --push"),
     (["--status", "--watch", "0"], "argument --watch: '0': allowed: a number above 0"),
 ])
 def test_status_options_that_do_not_go_together_are_refused(tmp_path, capsys, args, error):
