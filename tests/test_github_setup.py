@@ -92,6 +92,11 @@ TEAM_7_FIRST_RUN = [
     "gh api users/octo",
     f"gh api repos/{REPOSITORY}",
     f"gh api repos/{REPOSITORY}/actions/oidc/customization/sub",
+    "az provider list --query '[?registrationState=='\"'\"'Registered'\"'\"'].namespace' "
+    "--output json",
+    *[f"az provider register --namespace Microsoft.{namespace} --wait"
+      for namespace in ("MachineLearningServices", "Storage", "KeyVault", "ContainerRegistry",
+                        "Insights", "OperationalInsights")],
     "az group exists --name eyteam7-AML-RG",
     "az group create --name eyteam7-AML-RG --location australiaeast --output json",
     "az storage account list --resource-group eyteam7-AML-RG --output json",
