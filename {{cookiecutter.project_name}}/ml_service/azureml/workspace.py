@@ -2,30 +2,31 @@
 
 azure-identity's ``AzureCliCredential`` asks the ``az`` executable for each token, so the same
 code runs after ``az login`` on a laptop, in an Azure DevOps ``AzureCLI@2`` step and after
-GitHub's ``azure/login``, and reads no secret. The subscription is the one the CLI is set to,
-as it was for ``az ml``.
+GitHub's ``azure/login``, and reads no secret. The subscription is the one the CLI is set to
+(``az account set``).
 """
 import shutil
 import subprocess
 from contextlib import contextmanager
 
 SUBSCRIPTION_QUERY = ("account", "show", "--query", "id", "--output", "tsv")
+SIGN_IN = "run az login, or run this in a pipeline step signed in to Azure"
 
 
 class SignInError(RuntimeError):
-    """The Azure CLI is missing or signed in to no subscription."""
+    """The Azure CLI is missing or signed in to no subscription; the message says what to do."""
 
 
 def cli_subscription(run=subprocess.run):
     """The id of the subscription the Azure CLI is signed in to."""
     az = shutil.which("az")
     if az is None:
-        raise SignInError("the Azure CLI (az) is not on PATH: install it, then az login")
+        raise SignInError("the Azure CLI (az) is not on PATH: install it, then run az login")
     completed = run([az, *SUBSCRIPTION_QUERY], capture_output=True, text=True, timeout=120)
     subscription = completed.stdout.strip()
     if completed.returncode != 0 or not subscription:
         said = (completed.stderr.strip().splitlines() or ["it printed no subscription"])[-1]
-        raise SignInError(f"az account show failed: {said}")
+        raise SignInError(f"the Azure CLI has no subscription ({said}): {SIGN_IN}")
     return subscription
 
 
@@ -48,8 +49,9 @@ def signed_in():
 
     try:
         yield
-    except (SignInError, ClientAuthenticationError) as error:
+    except SignInError as error:
+        raise SystemExit(f"ERROR: {error}") from None
+    except ClientAuthenticationError as error:
         reason = (str(error).strip().splitlines() or [""])[0]
-        raise SystemExit(f"ERROR: not signed in to Azure ({type(error).__name__}: {reason}); "
-                         "run az login, or run this in a step signed in to the workspace's "
-                         "subscription") from None
+        raise SystemExit(f"ERROR: signing in to Azure failed ({type(error).__name__}: "
+                         f"{reason}): {SIGN_IN}") from None

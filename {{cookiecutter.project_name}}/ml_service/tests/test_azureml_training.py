@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 from azure.ai.ml.operations._run_history_constants import RunHistoryConstants
+from azure.identity import CredentialUnavailableError
 
 from ml_service.azureml import settings as settings_module
 from ml_service.azureml import training, workspace
@@ -194,15 +195,21 @@ def test_the_subscription_is_the_azure_clis(monkeypatch, tmp_path):
     def refuse(args, **kwargs):
         return SimpleNamespace(returncode=1, stdout="",
                                stderr="ERROR: Please run 'az login' to setup account.\n")
-    with pytest.raises(workspace.SignInError, match="Please run 'az login'"):
+    with pytest.raises(workspace.SignInError, match=r"^the Azure CLI has no subscription \(ERROR: "
+                                                    r"Please run 'az login' to setup account\.\): "
+                                                    "run az login"):
         workspace.cli_subscription(run=refuse)
 
 
 def test_no_sign_in_is_one_line_saying_what_to_do():
     with pytest.raises(SystemExit) as stopped, workspace.signed_in():
-        raise workspace.SignInError("az account show failed: Please run 'az login'")
-    assert str(stopped.value).startswith("ERROR: not signed in to Azure (SignInError: az account "
-                                         "show failed: Please run 'az login'); run az login")
+        raise CredentialUnavailableError(message="Please run 'az login' to set up an account")
+    assert str(stopped.value) == (
+        "ERROR: signing in to Azure failed (CredentialUnavailableError: Please run 'az login' to "
+        "set up an account): run az login, or run this in a pipeline step signed in to Azure")
+    with pytest.raises(SystemExit) as stopped, workspace.signed_in():
+        raise workspace.SignInError("the Azure CLI (az) is not on PATH: install it")
+    assert str(stopped.value) == "ERROR: the Azure CLI (az) is not on PATH: install it"
 
 
 def test_the_data_asset_is_data_yml_and_its_csv_is_checked_first(tmp_path):
