@@ -8,10 +8,13 @@ distinct script, with:
 - the environment GitHub gives the step: the workflow's, the job's and the step's ``env:``,
   ``${{ vars.X }}`` from the set-up script's repository variables, the run's ids, and the
   ``GITHUB_*`` files; nothing of this test process;
-- a stand-in ``az`` that answers the endpoint's address and key (as a signed-in CLI would), and
-  no network at all (``unshare -n``): test_rehearsal's runner and its verdict.
-A step must succeed, or get as far as its first call to Azure (a connection error raised on the
-way out); an import error, a missing variable, a usage error or another exception fails it.
+- test_rehearsal's stand-in ``az`` (it knows the subscription and is signed in to nothing, so
+  azure-identity's first token request is refused), GitHub's OpenID Connect token endpoint for
+  jobs with ``id-token: write``, and no network at all (``unshare -n``): test_rehearsal's runner
+  and its verdict.
+A step must succeed, or get as far as its first call to Azure (or to GitHub's token endpoint, on
+the way to Azure); an import error, a missing variable, a usage error or another exception fails
+it.
 """
 import hashlib
 import json
@@ -28,15 +31,10 @@ from test_workflows import GITHUB_ACTIONS, load, load_setup_script, workflow_fil
 
 pytestmark = pytest.mark.slow
 
-SCORING_URI = "https://rehearsal-endpoint.australiaeast.inference.ml.azure.com/score"
-STAND_IN_AZ = f"""#!/bin/sh
-# Stand-in for a signed-in Azure CLI: the endpoint's address and key; every other call succeeds.
-case "$*" in
-  "ml online-endpoint show "*) echo {SCORING_URI} ;;
-  "ml online-endpoint get-credentials "*) echo rehearsal-key ;;
-esac
-exit 0
-"""
+# What GitHub gives a job with `id-token: write`: where to ask for its OpenID Connect token.
+GITHUB_OIDC = {"ACTIONS_ID_TOKEN_REQUEST_URL":
+               "https://pipelines.actions.githubusercontent.com/rehearsal/idtoken?api-version=2.0",
+               "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "rehearsal-request-token"}
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*}}")
 SCRIPT = re.compile(r"\bbash (\S+\.sh)\b")
 GITHUB_CONTEXT = {"github.run_id": "1234", "github.sha": "0" * 40,
@@ -46,10 +44,7 @@ GITHUB_CONTEXT = {"github.run_id": "1234", "github.sha": "0" * 40,
 
 @pytest.fixture(scope="session")
 def rehearsal(tmp_path_factory):
-    """test_rehearsal's runner, with an ``az`` that answers as a signed-in CLI would."""
-    runner = Rehearsal(tmp_path_factory.mktemp("workflow-rehearsal"), no_network_prefix())
-    (runner.bin / "az").write_text(STAND_IN_AZ, encoding="utf-8")
-    return runner
+    return Rehearsal(tmp_path_factory.mktemp("workflow-rehearsal"), no_network_prefix())
 
 
 def evaluate(value, context):
@@ -83,6 +78,8 @@ def python_steps(project, variables):
                                          for name, value in workflow_env.items()}}
             job_env = {**workflow_env, **{name: evaluate(value, job_context)
                                           for name, value in (job.get("env") or {}).items()}}
+            if (job.get("permissions") or {}).get("id-token") == "write":
+                job_env.update(GITHUB_OIDC)
             step_context = {**job_context, **{f"env.{name}": value
                                               for name, value in job_env.items()}}
             for step in job.get("steps", []):
@@ -101,9 +98,16 @@ def test_every_python_step_of_every_workflow_reaches_azure_offline(overrides, re
     variables = {name: f"<{name}>" for name in setup.IDENTITY_VARIABLES} | config["variables"]
     digest, venv = rehearsal.venv(project / "requirements.txt")
     steps = list(python_steps(project, variables))
-    assert {(workflow, step) for workflow, _, step, _, _ in steps} >= {
-        ("ci.yml", "Summarise test results and coverage"),
+    azure_steps = {
+        ("train.yml", "Register the environment and submit the pipeline job"),
+        ("train.yml", "Wait for the job"),
+        ("train.yml", "Fail unless Completed; warn when no new model"),
+        ("train.yml", "Cancel the Azure ML job with the run"),
+        ("deploy.yml", "Find the model the Train run registered"),
+        ("deploy.yml", "Create or update the endpoint and its deployment"),
         ("deploy.yml", "Smoke test with the two sample rows")}
+    assert {(workflow, step) for workflow, _, step, _, _ in steps} == azure_steps | {
+        ("ci.yml", "Summarise test results and coverage")}
     problems, reached = [], set()
     for workflow, job, step, script, env in steps:
         key = (digest, script, json.dumps(env, sort_keys=True))
@@ -122,8 +126,8 @@ def test_every_python_step_of_every_workflow_reaches_azure_offline(overrides, re
         elif step.startswith("Summarise"):
             assert "### Test results" in summary.read_text(encoding="utf-8")
     assert not problems, "\n\n".join(problems)
-    # Offline, the smoke test's request to the endpoint is the call that cannot succeed.
-    assert reached == {("deploy.yml", "Smoke test with the two sample rows")}
+    # Offline and signed in to nothing, every Azure ML step stops at its first call to Azure.
+    assert reached == azure_steps
 
 
 def test_the_ci_workflow_runs_make_ci_and_puts_its_reports_in_the_summary(tmp_path):
