@@ -56,9 +56,7 @@ CONDITION_VARIABLE = re.compile(r"variables\['(\w+)'\]")
 REACHED_AZURE = ("CredentialUnavailableError", "ClientAuthenticationError",
                  "ServiceRequestError", "NameResolutionError",
                  # The stand-in az, signed in to nothing, to a script's first `az` call.
-                 "Please run 'az login'",
-                 # curl fetching GitHub's OpenID Connect token, to sign in to Azure with it.
-                 "Could not resolve host")
+                 "Please run 'az login'")
 # What must never stop a step before Azure: a broken environment, variable or command line.
 NOT_REACHED = ("No module named", " is not set", "usage:", "command not found")
 # The exception that ended a Python traceback.

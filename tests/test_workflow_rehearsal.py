@@ -9,12 +9,11 @@ distinct script, with:
   ``${{ vars.X }}`` from the set-up script's repository variables, the run's ids, and the
   ``GITHUB_*`` files; nothing of this test process;
 - test_rehearsal's stand-in ``az`` (it knows the subscription and is signed in to nothing, so
-  azure-identity's first token request is refused), GitHub's OpenID Connect token endpoint for
-  jobs with ``id-token: write``, and no network at all (``unshare -n``): test_rehearsal's runner
-  and its verdict.
-A step must succeed, or get as far as its first call to Azure (or to GitHub's token endpoint, on
-the way to Azure); an import error, a missing variable, a usage error or another exception fails
-it.
+  azure-identity's first token request is refused), GitHub's OpenID Connect token for jobs with
+  ``id-token: write`` (its endpoint a ``file://`` URL, which curl reads as it reads https), and no
+  network at all (``unshare -n``): test_rehearsal's runner and its verdict.
+A step must succeed, or get as far as its first call to Azure; an import error, a missing
+variable, a usage error or another exception fails it.
 """
 import hashlib
 import json
@@ -31,12 +30,10 @@ from test_workflows import GITHUB_ACTIONS, load, load_setup_script, workflow_fil
 
 pytestmark = pytest.mark.slow
 
-# What GitHub gives a job with `id-token: write`: where to ask for its OpenID Connect token.
-GITHUB_OIDC = {"ACTIONS_ID_TOKEN_REQUEST_URL":
-               "https://pipelines.actions.githubusercontent.com/rehearsal/idtoken?api-version=2.0",
-               "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "rehearsal-request-token"}
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*}}")
 SCRIPT = re.compile(r"\bbash (\S+\.sh)\b")
+# An output a step writes (`echo "name=value" >> "$GITHUB_OUTPUT"`).
+STEP_OUTPUT = re.compile(r"\becho \"([\w-]+)=.*>> \"\$GITHUB_OUTPUT\"")
 GITHUB_CONTEXT = {"github.run_id": "1234", "github.sha": "0" * 40,
                   "github.server_url": "https://github.com", "github.repository": "contoso/repo",
                   "github.event.workflow_run.id": "1234"}
@@ -45,6 +42,16 @@ GITHUB_CONTEXT = {"github.run_id": "1234", "github.sha": "0" * 40,
 @pytest.fixture(scope="session")
 def rehearsal(tmp_path_factory):
     return Rehearsal(tmp_path_factory.mktemp("workflow-rehearsal"), no_network_prefix())
+
+
+@pytest.fixture(scope="session")
+def github_oidc(rehearsal):
+    """What GitHub gives a job with ``id-token: write``: where to ask for its OpenID Connect
+    token (here a file holding GitHub's answer), and the request's bearer token."""
+    answer = rehearsal.folder / "github-oidc-token.json"
+    answer.write_text(json.dumps({"value": "rehearsal-oidc-token"}), encoding="utf-8")
+    return {"ACTIONS_ID_TOKEN_REQUEST_URL": f"{answer.as_uri()}?api-version=2.0",
+            "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "rehearsal-request-token"}
 
 
 def evaluate(value, context):
@@ -66,8 +73,9 @@ def runs_python(script, project):
     return any(PYTHON_MODULE.search(text) for text in texts)
 
 
-def python_steps(project, variables):
-    """(workflow, job, step name, script, env) of every step that runs ``python -m``."""
+def python_steps(project, variables, oidc):
+    """(workflow, job, step name, script, env) of every step that runs ``python -m``; jobs
+    that may ask for an OpenID Connect token get ``oidc``."""
     context = {**GITHUB_CONTEXT, **{f"vars.{name}": value for name, value in variables.items()}}
     for path in workflow_files(project):
         workflow = load(path)
@@ -79,9 +87,14 @@ def python_steps(project, variables):
             job_env = {**workflow_env, **{name: evaluate(value, job_context)
                                           for name, value in (job.get("env") or {}).items()}}
             if (job.get("permissions") or {}).get("id-token") == "write":
-                job_env.update(GITHUB_OIDC)
-            step_context = {**job_context, **{f"env.{name}": value
-                                              for name, value in job_env.items()}}
+                job_env.update(oidc)
+            # An output that an earlier step would have written had Azure answered gets a
+            # stand-in value, as test_rehearsal does for Azure Pipelines' output variables.
+            outputs = {f"steps.{step['id']}.outputs.{name}": f"stand-in-{name}"
+                       for step in job.get("steps", []) if "id" in step
+                       for name in STEP_OUTPUT.findall(step.get("run", ""))}
+            step_context = {**job_context, **outputs, **{f"env.{name}": value
+                                                         for name, value in job_env.items()}}
             for step in job.get("steps", []):
                 if "run" in step and runs_python(step["run"], project):
                     env = {**job_env, **{name: evaluate(value, step_context)
@@ -91,13 +104,13 @@ def python_steps(project, variables):
 
 @pytest.mark.parametrize("overrides", structural_combinations(**GITHUB_ACTIONS), ids=matrix_id)
 def test_every_python_step_of_every_workflow_reaches_azure_offline(overrides, rehearsal,
-                                                                   tmp_path):
+                                                                   github_oidc, tmp_path):
     project = writable_copy(bake_once(**overrides), tmp_path)
     setup = load_setup_script(project)
     config = setup.load_config(project / "environment_setup" / "github.json")
     variables = {name: f"<{name}>" for name in setup.IDENTITY_VARIABLES} | config["variables"]
     digest, venv = rehearsal.venv(project / "requirements.txt")
-    steps = list(python_steps(project, variables))
+    steps = list(python_steps(project, variables, github_oidc))
     azure_steps = {
         ("train.yml", "Register the environment and submit the pipeline job"),
         ("train.yml", "Wait for the job"),
