@@ -6,6 +6,8 @@ from ml_service.util.job_status import (FINAL_STATUSES, WaitTimeout, failure, is
 
 
 class Clock:
+    """Time that passes only when the code under test sleeps."""
+
     def __init__(self):
         self.now = 0.0
 

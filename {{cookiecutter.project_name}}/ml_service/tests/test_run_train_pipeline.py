@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from ml_service.pipelines import run_train_pipeline as step
+from ml_service.tests.test_job_status import Clock
 
 
 class StandInRun:
@@ -24,17 +25,6 @@ class StandInRun:
 
     def get_portal_url(self):
         return f"https://ml.azure.com/runs/{self.id}"
-
-
-class Clock:
-    def __init__(self):
-        self.now = 0.0
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.now += seconds
 
 
 def watch(run, evaluation_cancels=False, timeout=600, sleep=None):
