@@ -29,8 +29,9 @@ RUN_ID_VARIABLE = "AML_RUN_ID"
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-class StopRequested(Exception):
-    """The step was told to stop (the CI job was cancelled or timed out)."""
+class StopRequested(BaseException):
+    """The step was told to stop (the CI job was cancelled or timed out). A BaseException, as
+    KeyboardInterrupt is, so that no ``except Exception`` on the way swallows it."""
 
 
 def select_pipeline(published_pipelines, name, version):
@@ -88,8 +89,8 @@ def watch(run, timeout_seconds, poll_seconds, evaluation_cancels, **clock):
     timeout or a stop signal comes first."""
     try:
         status = wait_for_final_status(run.get_status, poll_seconds, timeout_seconds,
-                                       report=lambda status: print(f"{run.id}: {status}"),
-                                       **clock)
+                                       report=lambda status: print(f"{run.id}: {status}",
+                                                                   flush=True), **clock)
     except WaitTimeout as timeout:
         run.cancel()
         raise SystemExit(f"ERROR: training run {run.id} was still {timeout} after "
@@ -109,9 +110,10 @@ def start(experiment, published_pipelines, env):
     pipeline = select_pipeline(published_pipelines, env.training_pipeline_name, env.build_id)
     run = experiment.submit(pipeline, tags=run_tags(env),
                             pipeline_parameters=pipeline_parameters(env))
-    # A job variable at once: the CI's cancel step reads it even if this step is killed.
-    print(set_variable(RUN_ID_VARIABLE, run.id, is_output=False))
-    print(f"Submitted training run {run.id}: {run.get_portal_url()}")
+    # A job variable at once (flushed: the agent reads it from the log as it comes), for the
+    # CI's cancel step, even if this step is killed.
+    print(set_variable(RUN_ID_VARIABLE, run.id, is_output=False), flush=True)
+    print(f"Submitted training run {run.id}: {run.get_portal_url()}", flush=True)
     return run
 
 
