@@ -61,6 +61,7 @@ SDK_V1_PATHS = (
     "ml_service/tests/test_build_train_pipeline.py",
     "ml_service/tests/test_deploy_model.py",
     "ml_service/tests/test_env_variables.py",
+    "ml_service/tests/test_run_train_pipeline.py",
     "ml_service/tests/test_util.py",
 )
 SDK_V2_PATHS = (
@@ -73,8 +74,9 @@ SDK_V2_PATHS = (
     "{project}/register/test_register_step.py",
     "ml_service/azureml",
     "ml_service/tests/test_azureml_yaml.py",
-    "ml_service/tests/test_azureml_scripts.py",
-    "ml_service/tests/stand_in_cli.py",
+    "ml_service/tests/test_azureml_training.py",
+    "ml_service/tests/test_azureml_online_endpoint.py",
+    "ml_service/tests/stand_in_ml_client.py",
 )
 # A file named ``<name>.v2<suffix>`` is the v2 version of ``<name><suffix>``: it takes that
 # file's place when azureml_sdk is v2 and goes when it is v1.
@@ -100,6 +102,7 @@ GITHUB_ACTIONS_PATHS = (
     "environment_setup/test_github_setup.py",
     "ml_service/util/junit_summary.py",
     "ml_service/tests/test_junit_summary.py",
+    "ml_service/tests/stand_in_cli.py",
     "ml_service/tests/test_workflow_scripts.py",
 )
 # Which answer keeps which paths: a path is kept only when every entry that lists it (or a
@@ -290,7 +293,7 @@ def expectation_problems(root, answers):
 
 # How a team registers its training data, per SDK (README.md, step 5, has the whole command).
 REGISTER_DATA = {"v1": "python -m ml_service.util.register_dataset --file <csv>",
-                 "v2": "az ml data create --file ml_service/azureml/data.yml"}
+                 "v2": "python -m ml_service.azureml.register_data"}
 
 
 def next_steps(answers):

@@ -78,13 +78,16 @@ ml_service/tests/conftest.py
 ml_service/tests/test_build_train_pipeline.py
 ml_service/tests/test_deploy_model.py
 ml_service/tests/test_env_variables.py
+ml_service/tests/test_job_status.py
 ml_service/tests/test_local_scoring_server.py
+ml_service/tests/test_run_train_pipeline.py
 ml_service/tests/test_smoke_test_scoring_service.py
 ml_service/tests/test_util.py
 ml_service/util/__init__.py
 ml_service/util/attach_compute.py
 ml_service/util/deploy_model.py
 ml_service/util/env_variables.py
+ml_service/util/job_status.py
 ml_service/util/local_scoring_server.py
 ml_service/util/manage_environment.py
 ml_service/util/model_artifact.py

@@ -376,8 +376,8 @@ def test_next_steps_use_the_teams_names(default_context):
 
 def test_next_steps_of_v2_register_the_data_asset(default_context):
     steps = post_gen.next_steps({**default_context, "azureml_sdk": "v2"})
-    assert "az ml data create --file ml_service/azureml/data.yml" in steps
-    assert "register_dataset" not in steps
+    assert "(python -m ml_service.azureml.register_data)" in steps
+    assert "register_dataset" not in steps and "az ml" not in steps
 
 
 def test_next_steps_say_what_the_setup_script_does_by_default(default_context):

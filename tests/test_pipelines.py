@@ -26,8 +26,6 @@ from pipeline_templates import (MACRO, declared_defaults, expand, is_pipeline, j
                                 pipeline_files)
 
 CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
-AML_RUN_PIPELINE_TASK = (
-    "ms-air-aiagility.vss-services-azureml.azureml-restApi-task.MLPublishedPipelineRestAPITask@0")
 # The agentless wait of the Marketplace extension ms-air-aiagility.azureml-v2 (azureml_sdk=v2).
 AML_JOB_WAIT_TASK = "AzureMLJobWaitTask@1"
 AML_JOB_WAIT_INPUTS = ["serviceConnection", "resourceGroupName", "azureMLWorkspaceName",
@@ -40,14 +38,11 @@ SCHEMA_EXCEPTIONS = {
         "it (definitions/variablesTemplate) but never references it, so it rejects every "
         "variables template. The exception adds that existing definition as one more "
         "document form."),
-    "azureml-marketplace-task": (
-        "The schema knows the built-in tasks only; the agentless 'Invoke ML pipeline' task of "
-        f"the Azure Machine Learning extension ({AML_RUN_PIPELINE_TASK}) is the one Marketplace "
-        "task the pipelines use. The exception adds that task with the inputs we give it."),
     "azureml-v2-wait-task": (
-        f"Likewise {AML_JOB_WAIT_TASK}, the agentless 'Wait for Azure ML job' task of the Azure "
-        "ML v2 extension (ms-air-aiagility.azureml-v2), which the v2 CI uses to wait for the "
-        "training job without holding an agent. The exception adds it with its four inputs."),
+        f"The schema knows the built-in tasks only; {AML_JOB_WAIT_TASK}, the agentless 'Wait "
+        "for Azure ML job' task of the Azure ML v2 extension (ms-air-aiagility.azureml-v2), is "
+        "the one Marketplace task the pipelines use: the v2 CI waits for the training job with "
+        "it without holding an agent. The exception adds it with its four inputs."),
     "publish-code-coverage-v2": (
         "PublishCodeCoverageResults@2 (v1 is deprecated) is in the schema's list of task names "
         "but has no entry describing its inputs, so every use of it fails. The exception adds "
@@ -86,18 +81,13 @@ def patched_schema():
     definitions = schema["definitions"]
     definitions["pipeline"]["anyOf"].append({"$ref": "#/definitions/variablesTemplate"})
     task = definitions["task"]
-    task["properties"]["task"]["anyOf"].append(
-        {"enum": [AML_RUN_PIPELINE_TASK, AML_JOB_WAIT_TASK]})
-    task["anyOf"].append(task_entry(
-        AML_RUN_PIPELINE_TASK,
-        ["azureSubscription", "PipelineId", "ExperimentName", "PipelineParameters"],
-        ["azureSubscription", "PipelineId", "ExperimentName"]))
+    task["properties"]["task"]["anyOf"].append({"enum": [AML_JOB_WAIT_TASK]})
     task["anyOf"].append(task_entry(AML_JOB_WAIT_TASK, AML_JOB_WAIT_INPUTS, AML_JOB_WAIT_INPUTS))
     task["anyOf"].append(task_entry(
         "PublishCodeCoverageResults@2",
         ["summaryFileLocation", "pathToSources", "failIfCoverageEmpty"],
         ["summaryFileLocation"]))
-    assert len(SCHEMA_EXCEPTIONS) == 4, "one patch above per documented exception"
+    assert len(SCHEMA_EXCEPTIONS) == 3, "one patch above per documented exception"
     return schema
 
 
@@ -175,9 +165,6 @@ def test_every_pipeline_file_of_every_bake_passes_the_schema(bakes, schema_file,
 def test_each_schema_exception_is_still_needed(tmp_path):
     variables_only = tmp_path / "variables-only.yml"
     variables_only.write_text("variables:\n  - name: A\n    value: b\n", encoding="utf-8")
-    aml_task = tmp_path / "aml-task.yml"
-    aml_task.write_text(f"jobs:\n  - job: Run\n    pool: server\n    steps:\n"
-                        f"      - task: {AML_RUN_PIPELINE_TASK}\n", encoding="utf-8")
     wait_task = tmp_path / "wait-task.yml"
     wait_task.write_text(f"jobs:\n  - job: Wait\n    pool: server\n    steps:\n"
                          f"      - task: {AML_JOB_WAIT_TASK}\n", encoding="utf-8")
@@ -185,9 +172,9 @@ def test_each_schema_exception_is_still_needed(tmp_path):
     coverage.write_text("steps:\n  - task: PublishCodeCoverageResults@2\n    inputs:\n"
                         "      summaryFileLocation: coverage.xml\n", encoding="utf-8")
     report = check_jsonschema(["--builtin-schema", "vendor.azure-pipelines"],
-                              [variables_only, aml_task, wait_task, coverage])
+                              [variables_only, wait_task, coverage])
     assert {Path(error["filename"]).name for error in report["errors"]} == {
-        "variables-only.yml", "aml-task.yml", "wait-task.yml", "coverage.yml"}
+        "variables-only.yml", "wait-task.yml", "coverage.yml"}
 
 
 @pytest.mark.parametrize("overrides", structural_combinations(**AZURE_DEVOPS), ids=matrix_id)
@@ -276,7 +263,8 @@ def test_cd_stages_follow_the_answers(overrides):
     if answers["azureml_sdk"] == "v2":
         # The hook refuses AKS and Web App with v2: the managed online endpoint replaces both.
         assert list(stages) == ["Deploy_Online_Endpoint"]
-        assert "deploy_online_endpoint.sh" in text and "smoke_test_online_endpoint.sh" in text
+        assert "python -m ml_service.azureml.online_endpoint deploy" in text
+        assert "python -m ml_service.azureml.online_endpoint smoke_test" in text
         return
     expected = (["Find_Model", "Deploy_ACI"] + ["Deploy_AKS"] * answers["deploy_aks"]
                 + ["Deploy_Webapp"] * answers["deploy_webapp"])
@@ -291,26 +279,67 @@ def test_cd_stages_follow_the_answers(overrides):
     assert "az ml " not in text, "the Azure ML CLI v1 extension is out of support"
 
 
-# A signed-in Azure CLI after a run whose evaluation kept the production model: the job
-# Completed and the registry holds no model tagged with the build.
-NO_NEW_MODEL_AZ = """#!/bin/sh
+# Retired from the steps (issue 16): the `ml` CLI extension no longer loads on today's `az`, and
+# Microsoft says not to install the classic Machine Learning extension or use its tasks.
+RETIRED = re.compile(r"\baz ml\b|\bextension add --name ml\b|MLPublishedPipelineRestAPITask"
+                     r"|vss-services-azureml")
+
+
+def built_in_tasks():
+    """The task names of Azure Pipelines itself, as the vendored schema lists them."""
+    task = get_builtin_schema("vendor.azure-pipelines")["definitions"]["task"]
+    return {name for entry in task["properties"]["task"]["anyOf"]
+            for name in entry.get("enum", [])}
+
+
+def test_no_step_needs_an_azure_cli_extension_and_one_marketplace_task_at_most():
+    """The steps, the scripts and Python they run, and the README name neither the `ml`
+    extension nor the classic task; the only Marketplace task is the v2 CI's agentless wait."""
+    built_in, problems = built_in_tasks(), []
+    for overrides, project in structural_bakes():
+        for path in [*pipeline_files(project), *project.glob(".github/**/*.*"),
+                     *project.glob("ml_service/**/*.py"), project / "README.md"]:
+            for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+                if RETIRED.search(line):
+                    problems.append(f"{matrix_id(overrides)}: {path.relative_to(project)}:"
+                                    f"{number}: {line.strip()}")
+        marketplace = {node["task"] for path in pipeline_files(project)
+                       if is_pipeline(load(path)) for node in walk(expand(path))
+                       if "task" in node} - built_in
+        expected = ({AML_JOB_WAIT_TASK} if overrides == {**overrides, **AZURE_DEVOPS,
+                                                           "azureml_sdk": "v2"} else set())
+        if marketplace != expected:
+            problems.append(f"{matrix_id(overrides)}: Marketplace tasks {sorted(marketplace)}")
+    assert not problems, "\n".join(problems)
+
+
+# What the steps' own commands print after a run whose evaluation kept the production model:
+# `training check <job>` and `training model_version` warn on stderr and end with an empty line
+# (the generated repository's test_azureml_training proves both against the stand-in MLClient).
+# Any other call fails, so a step that runs something else cannot pass here.
+NO_NEW_MODEL_PYTHON = """#!/bin/sh
 case "$*" in
-  "ml job show "*) echo Completed ;;
+  "-m ml_service.azureml.training check job-7" | "-m ml_service.azureml.training model_version")
+    echo "warning: no new model: production keeps its model" >&2
+    echo
+    exit 0 ;;
 esac
+echo "stand-in python: unexpected call: $*" >&2
+exit 97
 """
 NO_NEW_MODEL_ENV = {"RESOURCE_GROUP": "rg", "WORKSPACE_NAME": "ws", "MODEL_NAME": "m.pkl",
                     "BUILD_ID": "42", "JOB_NAME": "job-7"}
 
 
 def run_without_a_new_model(script, project, tmp_path, **env):
-    """Run a step's bash ``script`` in ``project`` with NO_NEW_MODEL_AZ on PATH."""
+    """Run a step's bash ``script`` in ``project`` with NO_NEW_MODEL_PYTHON as its python."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir(exist_ok=True)
-    (bin_dir / "az").write_text(NO_NEW_MODEL_AZ, encoding="utf-8")
-    (bin_dir / "az").chmod(0o755)
-    return subprocess.run(["bash", "-c", script], cwd=project, capture_output=True, text=True,
-                          timeout=60, env={"PATH": f"{bin_dir}:/usr/bin:/bin",
-                                           **NO_NEW_MODEL_ENV, **env})
+    (bin_dir / "python").write_text(NO_NEW_MODEL_PYTHON, encoding="utf-8")
+    (bin_dir / "python").chmod(0o755)
+    return subprocess.run(["bash", "-e", "-o", "pipefail", "-c", script], cwd=project,
+                          capture_output=True, text=True, timeout=60,
+                          env={"PATH": f"{bin_dir}:/usr/bin:/bin", **NO_NEW_MODEL_ENV, **env})
 
 
 def test_v2_ci_and_cd_end_green_when_evaluation_kept_the_production_model(tmp_path):
@@ -323,12 +352,13 @@ def test_v2_ci_and_cd_end_green_when_evaluation_kept_the_production_model(tmp_pa
                 if step.get("task") == "AzureCLI@2"]
     find_model, deploy, smoke = cd_steps
     warning = "##vso[task.logissue type=warning]No new model: production keeps its model"
-    for step in (report.steps[0], find_model):
+    check = next(step for step in report.steps if step.get("task") == "AzureCLI@2")
+    for step in (check, find_model):
         completed = run_without_a_new_model(step["inputs"]["inlineScript"], project, tmp_path)
         assert completed.returncode == 0, completed.stderr
         assert warning in completed.stdout
     assert "##vso[task.setvariable variable=MODEL_VERSION]\n" in completed.stdout
-    assert "deploy_online_endpoint.sh" in deploy["inputs"]["scriptPath"]
+    assert deploy["inputs"]["inlineScript"] == "python -m ml_service.azureml.online_endpoint deploy"
     for step in (deploy, smoke):
         assert step["condition"] == "and(succeeded(), ne(variables['MODEL_VERSION'], ''))"
 
@@ -382,12 +412,18 @@ def test_agents_code_quality_and_training_trigger(bakes):
     assert re.search(r"^ci:", (project / "Makefile").read_text("utf-8"), re.MULTILINE)
     assert re.search(r"^lightgbm==", (project / "requirements.txt").read_text("utf-8"),
                      re.MULTILINE)
-    ci = load(next(pipelines.glob("*-ci.yml")))
-    jobs = {job["job"]: job for stage in ci["stages"] for job in stage["jobs"]}
+    ci = expand(next(pipelines.glob("*-ci.yml")))
+    steps = {step.get("name"): step for stage in ci["stages"] for job in stage["jobs"]
+             for step in job["steps"]}
+    train, cancel = steps["train"], steps["cancel_training"]
     assert ("eq(coalesce(variables['auto-trigger-training'], 'true'), 'true')"
-            in jobs["Get_Pipeline_ID"]["condition"])
-    assert jobs["Run_ML_Pipeline"]["pool"] == "server"
-    assert jobs["Run_ML_Pipeline"]["steps"][0]["task"] == AML_RUN_PIPELINE_TASK
+            in train["condition"])
+    assert train["inputs"]["inlineScript"].endswith(
+        "python -m ml_service.pipelines.run_train_pipeline run --timeout_minutes 45\n")
+    # The wait outlives the workload identity's token; the cancel step follows a cancelled,
+    # timed-out or failed job, once the run step has named the run.
+    assert train["inputs"]["keepAzSessionActive"] is True
+    assert cancel["condition"] == "and(or(canceled(), failed()), ne(variables['AML_RUN_ID'], ''))"
     assert "auto-trigger-training" in (next(pipelines.glob("*-ci.yml"))).read_text("utf-8")
 
 

@@ -1,6 +1,11 @@
 """The READMEs a team reads: the generated one in the order of the work, naming every pipeline
-file and Azure resource, and the template's examples true to the workshop and to cookiecutter."""
+file and Azure resource, its commands runnable in bash with any accepted answer, and the
+template's examples true to the workshop and to cookiecutter."""
+import os
 import re
+import shlex
+import subprocess
+import sys
 
 import pytest
 import yaml
@@ -49,6 +54,17 @@ def test_every_pipeline_file_and_azure_resource_is_named(overrides):
     assert [key for key, made in created.items() if not made and answers[key] in text] == []
 
 
+@pytest.mark.parametrize("overrides", structural_combinations(), ids=matrix_id)
+def test_the_readme_names_the_extensions_its_repository_needs_once(overrides):
+    """Only the v2 CI on Azure DevOps needs one (its agentless wait); nothing needs the classic
+    one, nor an Azure CLI extension in a step."""
+    text = readme(bake_once(**overrides))
+    links = re.findall(r"https://marketplace\.visualstudio\.com/items\?itemName=([\w.-]+)", text)
+    needs_one = overrides["azureml_sdk"] == "v2" and overrides["orchestrator"] == "azure_devops"
+    assert links == (["ms-air-aiagility.azureml-v2"] if needs_one else [])
+    assert "vss-services-azureml" not in text and "extension add --name ml" not in text
+
+
 def test_the_differences_from_the_workshop_text_are_explained(default_project):
     section = readme(default_project).split("## Where this differs from the workshop text")[1]
     section = " ".join(section.split("\n## ")[0].split())
@@ -79,3 +95,106 @@ def test_the_replay_file_is_named_after_the_template_folder(default_project):
     assert replay.is_file()
     assert "~/.cookiecutter_replay/<template folder>.json" in (
         TEMPLATE_DIR / "README.md").read_text(encoding="utf-8")
+
+
+# Accepted answers with the characters a shell reads as syntax: parentheses, spaces, `&`, `!`.
+SHELL_SPECIAL_ANSWERS = {
+    "resource_group": "eyteam1(rg)", "repo_name": "team.1-repo", "dataset_name": "d.s-1",
+    "variable_group_name": "vars (team 1) & co!", "devops_project": "MCW & co (2026)!",
+    "azure_rm_svc_connection": "arm (team 1)", "workspace_svc_connection": "aml & ws",
+    "devops_organization": "https://dev.azure.com/contoso-workshop"}
+# A placeholder the reader replaces (`<its appId>`); bash would read its brackets as redirects.
+PLACEHOLDER = re.compile(r"<[^<>\n]+>")
+# A command of the repository, whose arguments its own parser must accept.
+OUR_COMMAND = re.compile(r"^python (-m (ml_service\.[\w.]+)|(environment_setup/\w+\.py))(.*)$")
+# Runs a module's or script's main up to the end of its argument parsing, then stops: exit 0
+# when argparse accepted the arguments, 2 (and its usage line) when it did not.
+PARSE_ONLY = """
+import argparse, runpy, sys
+class Parsed(Exception):
+    pass
+depth = [0]
+def stopping_after(parse):
+    def wrapper(self, *args, **kwargs):
+        depth[0] += 1
+        try:
+            result = parse(self, *args, **kwargs)
+        finally:
+            depth[0] -= 1
+        if depth[0] == 0:
+            raise Parsed()
+        return result
+    return wrapper
+for name in ("parse_args", "parse_known_args"):
+    setattr(argparse.ArgumentParser, name,
+            stopping_after(getattr(argparse.ArgumentParser, name)))
+target, sys.argv = sys.argv[1], sys.argv[1:]
+try:
+    if target.endswith(".py"):
+        runpy.run_path(target, run_name="__main__")
+    else:
+        runpy.run_module(target, run_name="__main__", alter_sys=True)
+except Parsed:
+    sys.exit(0)
+sys.exit("the command finished without parsing any arguments")
+"""
+
+
+def command_blocks(text):
+    """The README's indented code blocks (what a reader copies), dedented."""
+    blocks = re.findall(r"(?:^|\n\n)((?:    .*(?:\n|$))+)", text)
+    return ["\n".join(line[4:] for line in block.splitlines()) for block in blocks]
+
+
+def readme_combinations():
+    """One structural combination per SDK and orchestrator, the answers that change the
+    README's commands; the last of each (most options on) stands for it."""
+    chosen = {}
+    for overrides in structural_combinations():
+        chosen[(overrides["azureml_sdk"], overrides["orchestrator"])] = overrides
+    return list(chosen.values())
+
+
+@pytest.mark.parametrize("overrides", readme_combinations(), ids=matrix_id)
+def test_every_readme_command_runs_in_bash_with_any_accepted_answer(overrides, tmp_path):
+    """Every command block parses in bash (placeholders filled in), with answers full of shell
+    syntax; each command of the repository's own passes its argument parser."""
+    project = bake_once(**overrides, **SHELL_SPECIAL_ANSWERS)
+    blocks = command_blocks(readme(project))
+    assert len(blocks) >= 6
+    problems, ours = [], 0
+    for block in blocks:
+        script = PLACEHOLDER.sub("placeholder", block)
+        checked = subprocess.run(["bash", "-n"], input=script, capture_output=True, text=True,
+                                 timeout=30)
+        if checked.returncode != 0:
+            problems.append(f"bash -n:\n{block}\n{checked.stderr}")
+        for line in script.splitlines():
+            command = OUR_COMMAND.match(re.sub(r"\s+#.*$", "", line).strip())
+            if not command:
+                continue
+            ours += 1
+            target = command.group(2) or command.group(3)
+            parsed = subprocess.run(
+                [sys.executable, "-c", PARSE_ONLY, target, *shlex.split(command.group(4))],
+                cwd=project, capture_output=True, text=True, timeout=120,
+                env={**os.environ, "PYTHONPATH": str(project)})
+            if parsed.returncode != 0:
+                problems.append(f"{line}: its parser refused it:\n{parsed.stderr[-1500:]}")
+    assert ours >= 2
+    assert not problems, "\n\n".join(problems)
+
+
+def test_the_readme_check_finds_what_it_must(tmp_path):
+    """An unquoted answer with parentheses is a bash syntax error; a wrong option is refused by
+    the command's parser."""
+    project = bake_once(**readme_combinations()[0], **SHELL_SPECIAL_ANSWERS)
+    unquoted = subprocess.run(["bash", "-n"], input="az group show --name eyteam1(rg)\n",
+                              capture_output=True, text=True, timeout=30)
+    assert unquoted.returncode != 0
+    refused = subprocess.run(
+        [sys.executable, "-c", PARSE_ONLY, "ml_service.util.smoke_test_scoring_service",
+         "--type", "URL", "--service", "x", "--colour", "red"], cwd=project,
+        capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(project)})
+    assert refused.returncode == 2 and "unrecognized arguments: --colour red" in refused.stderr

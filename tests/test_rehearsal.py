@@ -16,8 +16,10 @@ replayed in order:
 Each step whose script runs ``python -m <module>`` must get as far as its first call to Azure: it
 may end with a sign-in or connection error raised by Azure's libraries, or succeed; an import
 error, a missing variable, a usage error or any other exception fails the rehearsal. Each
-distinct script runs once per requirements file. Tasks that are not scripts are stood in for
-only where a later step reads what they leave behind (``ARTIFACT_STAND_INS``).
+distinct script runs once per requirements file, whatever its condition (a cancel step too).
+Tasks that are not scripts are stood in for only where a later step reads what they leave
+behind (``ARTIFACT_STAND_INS``), and a variable a step's condition reads, which an earlier step
+would have set had Azure answered, gets a stand-in value.
 """
 import json
 import re
@@ -43,10 +45,11 @@ exit 1
 RUNTIME_OUTPUT = re.compile(
     r"\$\[\s*(?:stage)?[dD]ependencies\..*outputs\['(?:\w+\.)*(\w+\.\w+)'\]\s*\]")
 SET_VARIABLE = re.compile(r"##vso\[task\.setvariable variable=(\w+)(;isOutput=true)?\](.*)")
-# A step that runs the project's Python (`python3` on a GitHub runner), not pip.
-PYTHON_MODULE = re.compile(r"\bpython3? -m (?!pip\b)[\w.]+")
-# The Azure ML v2 steps (azureml_sdk=v2): scripts whose first call to Azure is `az` itself.
-AZURE_ML_SCRIPT = re.compile(r"\bml_service/azureml/scripts/\w+\.sh\b")
+# A step that runs the project's Python (`python3` on a GitHub runner), not pip: the module and
+# its subcommand, if any.
+PYTHON_MODULE = re.compile(r"\bpython3? -m (?!pip\b)([\w.]+)(?: ([a-z_]+)\b)?")
+# The job variables a step's condition reads.
+CONDITION_VARIABLE = re.compile(r"variables\['(\w+)'\]")
 # The first call to Azure, as Azure's libraries report it offline: no sign-in, no network.
 # (Not azureml's AuthenticationException: AzureCliAuthentication raises it when the azure-cli
 # package is missing, the defect this rehearsal was written against.)
@@ -226,9 +229,11 @@ def rehearse_project(rehearsal, project):
                 if script is None:
                     stand_in_task(step, variables)
                     continue
-                command = PYTHON_MODULE.search(script) or AZURE_ML_SCRIPT.search(script)
+                command = PYTHON_MODULE.search(script)
                 if not command:
                     continue
+                for name in CONDITION_VARIABLE.findall(step.get("condition", "")):
+                    variables.setdefault(name, f"stand-in-{name}")
                 script = substitute(script, variables)
                 # A step's own env: mapping comes on top of the job's variables.
                 step_env = {name: substitute(str(value), variables)
@@ -237,7 +242,7 @@ def rehearse_project(rehearsal, project):
                                              script, venv, {**variables, **step_env}, project)
                 record_outputs(step, output, variables, outputs)
                 where = f"{path.name} / {job.name} / {step.get('displayName', step.get('name'))}"
-                checked.append(command.group(0).split()[-1].rsplit("/", 1)[-1])
+                checked.append(" ".join(filter(None, command.groups())))
                 problem = verdict(code, output)
                 if problem:
                     problems.append(f"{where}: {problem} (exit {code}):\n{script}\n"
@@ -254,21 +259,23 @@ def test_every_ml_service_step_gets_as_far_as_azure(rehearsal, overrides, tmp_pa
     modules, problems = rehearse_project(rehearsal, project)
     if answers["azureml_sdk"] == "v2":
         # CI: submit, check, cancel (when the run is cancelled); CD: find the model, deploy,
-        # smoke test.
+        # smoke test. Each through azure-ai-ml, no Azure CLI extension.
+        training, endpoint = "ml_service.azureml.training", "ml_service.azureml.online_endpoint"
         assert sorted(modules) == sorted([
-            "submit_training_job.sh", "check_training_job.sh", "cancel_training_job.sh",
-            "model_version.sh", "deploy_online_endpoint.sh", "smoke_test_online_endpoint.sh"]), \
-            modules
+            f"{training} submit", f"{training} check", f"{training} cancel",
+            f"{training} model_version", f"{endpoint} deploy", f"{endpoint} smoke_test"]), modules
         assert not problems, "\n\n".join(problems)
         return
+    run_train = "ml_service.pipelines.run_train_pipeline"
     expected = {f"ml_service.pipelines.{answers['project_name']}_build_train_pipeline",
-                "ml_service.pipelines.run_train_pipeline", "ml_service.util.model_artifact",
-                "ml_service.util.deploy_model", "ml_service.util.smoke_test_scoring_service"}
+                f"{run_train} run", f"{run_train} cancel", "ml_service.util.model_artifact write",
+                "ml_service.util.model_artifact export", "ml_service.util.deploy_model",
+                "ml_service.util.smoke_test_scoring_service"}
     expected |= {"ml_service.util.package_model"} if answers["deploy_webapp"] else set()
     assert set(modules) == expected
-    # CI: publish, pipeline id, model.json; CD: model.json, then deploy and smoke per target.
+    # CI: publish, run, cancel, model.json; CD: model.json, then deploy and smoke per target.
     targets = 1 + answers["deploy_aks"] + answers["deploy_webapp"]
-    assert len(modules) == 4 + 2 * targets, modules
+    assert len(modules) == 5 + 2 * targets, modules
     assert not problems, "\n\n".join(problems)
 
 
@@ -291,10 +298,14 @@ def test_a_step_that_cannot_start_is_caught(rehearsal, tmp_path):
         assert verdict(code, output) == expected, output[-2000:]
 
 
-def test_readme_commands_get_as_far_as_azure(rehearsal, tmp_path):
+@pytest.mark.parametrize("overrides", [{}, {"azureml_sdk": "v2"},
+                                       {"azureml_sdk": "v2", "orchestrator": "github_actions"}],
+                         ids=matrix_id)
+def test_readme_commands_get_as_far_as_azure(rehearsal, overrides, tmp_path):
     """The README's `python -m ml_service...` commands, as a new user runs them: `.env` from
-    `.env.example` (its empty ids filled in), the files they name, `az login` not yet done."""
-    project = writable_copy(bake_once(), tmp_path)
+    `.env.example` (its empty ids filled in), the files they name and the training data where
+    the README says to put it, `az login` not yet done."""
+    project = writable_copy(bake_once(**overrides), tmp_path)
     digest, venv = rehearsal.venv(project / "requirements.txt")
     readme = (project / "README.md").read_text(encoding="utf-8")
     commands = re.findall(r"^    (python -m ml_service\.\S+.*)$", readme, re.MULTILINE)
@@ -302,6 +313,9 @@ def test_readme_commands_get_as_far_as_azure(rehearsal, tmp_path):
     dotenv = re.sub(r"^SUBSCRIPTION_ID=$", f"SUBSCRIPTION_ID={SUBSCRIPTION_ID}",
                     (project / ".env.example").read_text(encoding="utf-8"), flags=re.MULTILINE)
     (project / ".env").write_text(dotenv, encoding="utf-8")
+    team_data = project / "data" / "porto_seguro_safe_driver_prediction_input.csv"
+    team_data.parent.mkdir()
+    team_data.write_text("id,target,ps_ind_01\n1,0,2\n", encoding="utf-8")
     problems = []
     for command in commands:
         for csv in re.findall(r"--file (\S+\.csv)", command):

@@ -81,15 +81,11 @@ def test_every_pipeline_script_of_every_bake_passes_shellcheck(bakes, tmp_path):
     for _, project in bakes:
         for text, where in pipeline_scripts(project).items():
             scripts.setdefault(text, f"{project.name}: {where}")
-        # The scripts of the repository, with those the v2 pipelines run (azureml_sdk=v2).
-        for path in sorted([*project.glob("environment_setup/*.sh"),
-                            *project.glob("ml_service/azureml/scripts/*.sh")]):
+        for path in sorted(project.glob("environment_setup/*.sh")):
             script_files.setdefault(path.read_bytes(), path)
     assert len(scripts) >= 8, sorted(scripts.values())
     assert {path.name for path in script_files.values()} >= {
-        "install_requirements.sh", "install_terraform.sh", "terraform_deploy.sh",
-        "common.sh", "submit_training_job.sh", "check_training_job.sh",
-        "deploy_online_endpoint.sh", "smoke_test_online_endpoint.sh"}
+        "install_requirements.sh", "install_terraform.sh", "terraform_deploy.sh"}
     problems = check(scripts, script_files.values(), tmp_path)
     assert not problems, "\n".join(problems)
 

@@ -8,10 +8,12 @@ distinct script, with:
 - the environment GitHub gives the step: the workflow's, the job's and the step's ``env:``,
   ``${{ vars.X }}`` from the set-up script's repository variables, the run's ids, and the
   ``GITHUB_*`` files; nothing of this test process;
-- a stand-in ``az`` that answers the endpoint's address and key (as a signed-in CLI would), and
-  no network at all (``unshare -n``): test_rehearsal's runner and its verdict.
-A step must succeed, or get as far as its first call to Azure (a connection error raised on the
-way out); an import error, a missing variable, a usage error or another exception fails it.
+- test_rehearsal's stand-in ``az`` (it knows the subscription and is signed in to nothing, so
+  azure-identity's first token request is refused), GitHub's OpenID Connect token for jobs with
+  ``id-token: write`` (its endpoint a ``file://`` URL, which curl reads as it reads https), and no
+  network at all (``unshare -n``): test_rehearsal's runner and its verdict.
+A step must succeed, or get as far as its first call to Azure; an import error, a missing
+variable, a usage error or another exception fails it.
 """
 import hashlib
 import json
@@ -29,15 +31,6 @@ from test_workflows import GITHUB_ACTIONS, load, load_setup_script, workflow_fil
 
 pytestmark = pytest.mark.slow
 
-SCORING_URI = "https://rehearsal-endpoint.australiaeast.inference.ml.azure.com/score"
-STAND_IN_AZ = f"""#!/bin/sh
-# Stand-in for a signed-in Azure CLI: the endpoint's address and key; every other call succeeds.
-case "$*" in
-  "ml online-endpoint show "*) echo {SCORING_URI} ;;
-  "ml online-endpoint get-credentials "*) echo rehearsal-key ;;
-esac
-exit 0
-"""
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*}}")
 SCRIPT = re.compile(r"\bbash (\S+\.sh)\b")
 # A run on main after a push (Deploy's: after a Train run).
@@ -48,10 +41,17 @@ GITHUB_CONTEXT = {"run_id": "1234", "sha": "0" * 40, "server_url": "https://gith
 
 @pytest.fixture(scope="session")
 def rehearsal(tmp_path_factory):
-    """test_rehearsal's runner, with an ``az`` that answers as a signed-in CLI would."""
-    runner = Rehearsal(tmp_path_factory.mktemp("workflow-rehearsal"), no_network_prefix())
-    (runner.bin / "az").write_text(STAND_IN_AZ, encoding="utf-8")
-    return runner
+    return Rehearsal(tmp_path_factory.mktemp("workflow-rehearsal"), no_network_prefix())
+
+
+@pytest.fixture(scope="session")
+def github_oidc(rehearsal):
+    """What GitHub gives a job with ``id-token: write``: where to ask for its OpenID Connect
+    token (here a file holding GitHub's answer), and the request's bearer token."""
+    answer = rehearsal.folder / "github-oidc-token.json"
+    answer.write_text(json.dumps({"value": "rehearsal-oidc-token"}), encoding="utf-8")
+    return {"ACTIONS_ID_TOKEN_REQUEST_URL": f"{answer.as_uri()}?api-version=2.0",
+            "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "rehearsal-request-token"}
 
 
 class StepOutputs(dict):
@@ -82,8 +82,9 @@ def runs_python(script, project):
     return any(PYTHON_MODULE.search(text) for text in texts)
 
 
-def python_steps(project, variables):
-    """(workflow, job, step name, script, env) of every step that runs ``python -m``."""
+def python_steps(project, variables, oidc):
+    """(workflow, job, step name, script, env) of every step that runs ``python -m``; jobs
+    that may ask for an OpenID Connect token get ``oidc``."""
     context = {"github": GITHUB_CONTEXT, "vars": variables, "inputs": {}}
     for path in workflow_files(project):
         workflow = load(path)
@@ -93,6 +94,8 @@ def python_steps(project, variables):
             job_context = {**context, "env": workflow_env}
             job_env = {**workflow_env, **{name: fill(value, job_context)
                                           for name, value in (job.get("env") or {}).items()}}
+            if (job.get("permissions") or {}).get("id-token") == "write":
+                job_env.update(oidc)
             step_context = {**job_context, "env": job_env,
                             "steps": {step["id"]: {"outputs": StepOutputs(step["id"])}
                                       for step in job.get("steps", []) if "id" in step}}
@@ -105,17 +108,24 @@ def python_steps(project, variables):
 
 @pytest.mark.parametrize("overrides", structural_combinations(**GITHUB_ACTIONS), ids=matrix_id)
 def test_every_python_step_of_every_workflow_reaches_azure_offline(overrides, rehearsal,
-                                                                   tmp_path):
+                                                                   github_oidc, tmp_path):
     project = writable_copy(bake_once(**overrides), tmp_path)
     setup = load_setup_script(project)
     config = setup.load_config(project / "environment_setup" / "github.json")
     variables = {name: f"<{name}>" for name in setup.repository_variable_names(config)} | \
         config["variables"]
     digest, venv = rehearsal.venv(project / "requirements.txt")
-    steps = list(python_steps(project, variables))
-    assert {(workflow, step) for workflow, _, step, _, _ in steps} >= {
-        ("ci.yml", "Summarise test results and coverage"),
+    steps = list(python_steps(project, variables, github_oidc))
+    azure_steps = {
+        ("train.yml", "Register the environment and submit the pipeline job"),
+        ("train.yml", "Wait for the job"),
+        ("train.yml", "Fail unless Completed; warn when no new model"),
+        ("train.yml", "Cancel the Azure ML job with the run"),
+        ("deploy.yml", "Find the model the Train run registered"),
+        ("deploy.yml", "Create or update the endpoint and its deployment"),
         ("deploy.yml", "Smoke test with the two sample rows")}
+    assert {(workflow, step) for workflow, _, step, _, _ in steps} == azure_steps | {
+        ("ci.yml", "Summarise test results and coverage")}
     problems, reached = [], set()
     for workflow, job, step, script, env in steps:
         key = (digest, script, json.dumps(env, sort_keys=True))
@@ -134,8 +144,8 @@ def test_every_python_step_of_every_workflow_reaches_azure_offline(overrides, re
         elif step.startswith("Summarise"):
             assert "### Test results" in summary.read_text(encoding="utf-8")
     assert not problems, "\n\n".join(problems)
-    # Offline, the smoke test's request to the endpoint is the call that cannot succeed.
-    assert reached == {("deploy.yml", "Smoke test with the two sample rows")}
+    # Offline and signed in to nothing, every Azure ML step stops at its first call to Azure.
+    assert reached == azure_steps
 
 
 def test_the_ci_workflow_runs_make_ci_and_puts_its_reports_in_the_summary(tmp_path):

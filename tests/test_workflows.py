@@ -429,8 +429,9 @@ def test_dependabot_keeps_the_actions_current(bakes, tmp_path):
 def test_pull_requests_change_nothing_in_azure(bakes):
     """Jobs that run on pull requests may read (what-if, plan); every job that changes Azure is
     guarded by main or has no pull_request trigger."""
-    changing = re.compile(r"\baz (deployment group create|group delete|ml \S+ (create|update))"
-                          r"|\bterraform apply\b")
+    changing = re.compile(r"\baz (deployment group create|group delete)|\bterraform apply\b"
+                          r"|python -m ml_service\.azureml\.(training submit|online_endpoint "
+                          r"(deploy|delete)|register_data)")
     for path in distinct_workflows(bakes):
         workflow = load(path)
         if "pull_request" not in triggers(workflow):
@@ -465,13 +466,16 @@ def test_training_waits_fails_unless_completed_publishes_and_cancels_with_the_ru
     job = load(project / ".github" / "workflows" / "train.yml")["jobs"]["train"]
     scripts = step_scripts(job)
     runs = [run for _, run, _ in scripts]
-    order = [next(i for i, run in enumerate(runs) if marker in run) for marker in (
-        "submit_training_job.sh", "wait_for_training_job.sh", "check_training_job.sh",
-        "cancel_training_job.sh")]
+    order = [next(i for i, run in enumerate(runs)
+                  if f"python -m ml_service.azureml.training {command}" in run)
+             for command in ("submit", "wait", "check", "cancel")]
     assert order == sorted(order)
-    # check_training_job.sh fails on any status but Completed.
-    check = (project / "ml_service/azureml/scripts/check_training_job.sh").read_text("utf-8")
-    assert '!= "Completed"' in check
+    # The job installs what its steps import before the first of them.
+    assert order[0] > runs.index("python -m pip install -r requirements.txt")
+    # The wait signs in again every 40 minutes; `training check` fails on any status but
+    # Completed (the generated repository's tests prove both).
+    assert "--sign_in_command \"bash .github/scripts/oidc_sign_in.sh\"" in runs[order[1]]
+    assert "--sign_in_seconds 2400" in runs[order[1]]
     _, cancel, condition = scripts[order[-1]]
     assert "!success()" in condition and "steps.wait.outcome != 'success'" in condition
     assert "oidc_sign_in.sh" in cancel, "the session may have ended by the time it is cancelled"
@@ -521,9 +525,8 @@ def test_deployment_goes_to_qa_then_waits_for_production_reviewers(bakes):
         for job in (qa, production):
             runs = [run for _, run, _ in step_scripts(job)]
             assert runs[-2:] == [
-                "bash ml_service/azureml/scripts/deploy_online_endpoint.sh"
-                ' >> "$GITHUB_STEP_SUMMARY"',
-                "bash ml_service/azureml/scripts/smoke_test_online_endpoint.sh"]
+                'python -m ml_service.azureml.online_endpoint deploy >> "$GITHUB_STEP_SUMMARY"',
+                "python -m ml_service.azureml.online_endpoint smoke_test"]
         assert deploy["concurrency"] == {"group": "deploy", "cancel-in-progress": False}
         config = json.loads((project / "environment_setup/github.json").read_text("utf-8"))
         assert config["reviewed_environments"] == ["production"]
@@ -543,7 +546,7 @@ def test_answers_yaml_could_misread_stay_text_in_the_workflows():
 def test_every_workflow_script_passes_shellcheck(bakes):
     _, project = bakes[0]
     scripts = sorted((project / ".github" / "scripts").glob("*.sh"))
-    assert [script.name for script in scripts] == ["oidc_sign_in.sh", "wait_for_training_job.sh"]
+    assert [script.name for script in scripts] == ["oidc_sign_in.sh"]
     checked = subprocess.run([str(BIN / "shellcheck"), "-S", "style", *map(str, scripts)],
                              capture_output=True, text=True, timeout=60)
     assert checked.returncode == 0, checked.stdout

@@ -1,6 +1,6 @@
-"""Stand-ins for the commands at the Azure boundary of the pipelines' and workflows' scripts:
-``az``, and ``curl`` fetching GitHub's OpenID Connect token. Each records its calls; ``az``
-answers from a file of replies."""
+"""Stand-ins for the commands at the Azure boundary of the workflows' sign-in script: ``az``,
+and ``curl`` fetching GitHub's OpenID Connect token. Each records its calls; ``az`` answers from
+a file of replies."""
 import json
 import sys
 
@@ -22,8 +22,6 @@ for prefix, queue in replies.items():
 with open(os.environ["AZ_REPLIES"], "w", encoding="utf-8") as handle:
     json.dump(replies, handle)
 '''
-# What `az extension show` answers unless a test says otherwise: the pinned ml extension.
-ML_EXTENSION_VERSION = "2.33.1"
 
 
 def install_stand_ins(bin_dir, names):
@@ -38,5 +36,4 @@ def install_stand_ins(bin_dir, names):
 def write_replies(path, replies):
     """``replies`` maps an az command prefix to the outputs of its successive calls (the last
     one repeats)."""
-    path.write_text(json.dumps({"extension show": [ML_EXTENSION_VERSION], **replies}),
-                    encoding="utf-8")
+    path.write_text(json.dumps(replies), encoding="utf-8")

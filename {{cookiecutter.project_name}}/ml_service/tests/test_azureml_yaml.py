@@ -1,4 +1,4 @@
-"""The Azure ML YAML, checked offline with azure-ai-ml itself (what ``az ml`` runs).
+"""The Azure ML YAML, checked offline with azure-ai-ml itself (what the steps load it with).
 
 Every file loads with its ``load_*`` function and passes the SDK's validation; the pipeline job
 also passes ``MLClient.jobs.validate`` (serverless compute needs no remote look-up), every
@@ -14,6 +14,8 @@ import yaml
 from azure.ai.ml import (Input, MLClient, dsl, load_component, load_data, load_environment,
                          load_job, load_online_deployment, load_online_endpoint)
 from azure.ai.ml.entities import JobResourceConfiguration, UserIdentityConfiguration
+
+from ml_service.azureml.training import job_overrides
 
 AZUREML = Path(__file__).resolve().parents[1] / "azureml"
 REPOSITORY = AZUREML.parents[1]
@@ -82,13 +84,13 @@ def test_the_pipeline_job_passes_the_clients_validation_offline():
 
 
 def test_the_values_the_ci_sets_keep_the_job_valid():
-    """What submit_training_job.sh passes as ``az ml job create --set``, applied the SDK's way."""
-    job = load_job(AZUREML / "pipeline.yml", params_override=[
-        {"experiment_name": "mlopspython"}, {"inputs.run_evaluation": "true"},
-        {"inputs.build_id": "42"}, {"tags.BuildId": "42"},
-        {"inputs.build_uri": "https://dev.azure.com/org/project/_build/results?buildId=42"}])
+    """What ``training submit`` sets in the job (ml_service.azureml.training.job_overrides)."""
+    job = load_job(AZUREML / "pipeline.yml", params_override=job_overrides({
+        "EXPERIMENT_NAME": "mlopspython", "RUN_EVALUATION": "true", "BUILD_ID": "42",
+        "BUILD_URI": "https://dev.azure.com/org/project/_build/results?buildId=42"}))
     assert job._validate().passed
     assert job.inputs["run_evaluation"]._data == "true" and job.tags == {"BuildId": "42"}
+    assert job.experiment_name == "mlopspython"
 
 
 @pytest.mark.parametrize("relative, override, message", [

@@ -1,21 +1,25 @@
-"""The scripts the GitHub Actions workflows run, with stand-in ``az`` and ``curl`` on PATH: each
-records its calls, ``az`` answers from a queue of replies. The Azure and GitHub boundary is those
-two commands; the scripts themselves run for real in bash."""
+"""The sign-in script the GitHub Actions workflows run, with stand-in ``az`` and ``curl`` on
+PATH: each records its calls, ``az`` answers from a queue of replies. The Azure and GitHub
+boundary is those two commands; the script runs for real in bash, alone and as the Train
+workflow's wait runs it."""
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from ml_service.azureml.training import sign_in_command, wait
 from ml_service.tests.stand_in_cli import install_stand_ins, write_replies
+from ml_service.tests.stand_in_ml_client import StandInMLClient
 
 REPOSITORY = Path(__file__).resolve().parents[2]
+SIGN_IN_SCRIPT = REPOSITORY / ".github" / "scripts" / "oidc_sign_in.sh"
 GITHUB_OIDC = {"ACTIONS_ID_TOKEN_REQUEST_TOKEN": "request-token",
                "ACTIONS_ID_TOKEN_REQUEST_URL": "https://token.example/?api-version=2.0",
                "AZURE_CLIENT_ID": "client", "AZURE_TENANT_ID": "tenant",
                "AZURE_SUBSCRIPTION_ID": "subscription"}
-WORKSPACE = {"RESOURCE_GROUP": "rg", "WORKSPACE_NAME": "ws"}
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="the scripts are bash")
 
@@ -41,30 +45,26 @@ def stand_ins(tmp_path):
     return run
 
 
-def test_the_wait_polls_until_a_final_status_and_prints_it(stand_ins):
-    completed, calls = stand_ins(
-        ".github/scripts/wait_for_training_job.sh",
-        {"ml job show": ["NotStarted", "Running", "Running", "Failed"]}, "job-7",
-        POLL_SECONDS="0", **WORKSPACE)
+def test_the_wait_signs_in_again_with_the_workflows_script(monkeypatch, tmp_path):
+    """Train's wait (ml_service.azureml.training wait --sign_in_command ...) runs the real
+    oidc_sign_in.sh before a poll once the interval has passed; here, before every poll."""
+    bin_dir, log, replies = tmp_path / "bin", tmp_path / "calls.log", tmp_path / "replies.json"
+    install_stand_ins(bin_dir, ("az", "curl"))
+    (bin_dir / "python3").symlink_to(sys.executable)
+    log.write_text("", encoding="utf-8")
+    write_replies(replies, {})
+    for name, value in {**GITHUB_OIDC, "STAND_IN_LOG": str(log), "AZ_REPLIES": str(replies),
+                        "PATH": f"{bin_dir}{os.pathsep}/usr/bin{os.pathsep}/bin"}.items():
+        monkeypatch.setenv(name, value)
+    sign_in = sign_in_command(f"bash {shlex.quote(str(SIGN_IN_SCRIPT))}")
+    client = StandInMLClient(statuses=["Running", "Completed"])
 
-    assert completed.returncode == 0, completed.stderr
-    assert completed.stdout.strip() == "Failed"
-    assert calls == ["az ml job show --name job-7 --resource-group rg --workspace-name ws "
-                     "--query status --output tsv"] * 4
-    assert completed.stderr.splitlines() == ["job-7: NotStarted", "job-7: Running",
-                                             "job-7: Running"]
+    status = wait(client, "job-7", 0, sign_in=sign_in, sign_in_seconds=0, sleep=lambda _: None)
 
-
-def test_the_wait_signs_in_again_before_the_session_ends(stand_ins):
-    completed, calls = stand_ins(
-        ".github/scripts/wait_for_training_job.sh", {"ml job show": ["Running", "Completed"]},
-        "job-7", POLL_SECONDS="0", SIGN_IN_SECONDS="0", **WORKSPACE, **GITHUB_OIDC)
-
-    assert completed.returncode == 0, completed.stderr
-    assert completed.stdout.strip() == "Completed"
-    assert [call.split()[0:3] for call in calls] == [
+    assert status == "Completed" and client.calls == [("jobs.get", "job-7")] * 2
+    assert [call.split()[0:3] for call in log.read_text(encoding="utf-8").splitlines()] == [
         ["curl", "--silent", "--show-error"], ["az", "login", "--service-principal"],
-        ["az", "account", "set"], ["az", "ml", "job"]] * 2
+        ["az", "account", "set"]] * 2
 
 
 def test_sign_in_passes_a_fresh_github_token_and_never_prints_it(stand_ins):
@@ -86,16 +86,3 @@ def test_sign_in_outside_a_job_with_id_token_write_fails_before_any_call(stand_i
 
     assert completed.returncode != 0 and "needs id-token: write" in completed.stderr
     assert calls == []
-
-
-def test_the_endpoint_name_of_each_environment_wins_over_the_yaml(stand_ins):
-    completed, calls = stand_ins(
-        "ml_service/azureml/scripts/deploy_online_endpoint.sh", {"ml model list": ["3"]},
-        MODEL_NAME="m.pkl", BUILD_ID="42", ENDPOINT_NAME="team-ep-qa", DEPLOYMENT_NAME="blue",
-        **WORKSPACE)
-
-    assert completed.returncode == 0, completed.stderr
-    creates = [call for call in calls if " create " in call]
-    assert [call.split(" --")[0] for call in creates] == [
-        "az ml online-endpoint create", "az ml online-deployment create"]
-    assert "--name team-ep-qa" in creates[0] and "--endpoint-name team-ep-qa" in creates[1]
