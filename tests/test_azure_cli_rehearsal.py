@@ -443,26 +443,12 @@ def command_combinations():
     return list(chosen.values())
 
 
-class AzMlStillCalled(AssertionError):
-    """Steps still call the `ml` extension (issue 16: another branch replaces them)."""
-
-
-def v2_still_calls_az_ml(overrides):
-    """The SDK v2 steps call `az ml` until the branch that moves them to azure-ai-ml lands:
-    the marker makes the test's catching them the expected outcome, strictly, so that it fails
-    (XPASS) the day they are gone and the marker must go too."""
-    return pytest.param(overrides, id=matrix_id(overrides), marks=pytest.mark.xfail(
-        overrides["azureml_sdk"] == "v2", raises=AzMlStillCalled, strict=True,
-        reason="the v2 steps still call `az ml` (issue 16 items 1 and 2, another branch)"))
-
-
 @pytest.fixture(scope="session")
 def real_cli(tmp_path_factory):
     return RealCli(tmp_path_factory.mktemp("azure-cli"))
 
 
-@pytest.mark.parametrize("overrides", [v2_still_calls_az_ml(overrides)
-                                       for overrides in command_combinations()])
+@pytest.mark.parametrize("overrides", command_combinations(), ids=matrix_id)
 def test_every_az_command_of_every_step_gets_past_the_real_clis_parser(
         overrides, real_cli, tmp_path, capsys):
     project = writable_copy(bake_once(**overrides), tmp_path)
@@ -480,13 +466,8 @@ def test_every_az_command_of_every_step_gets_past_the_real_clis_parser(
     with capsys.disabled():
         print(f"\n{matrix_id(overrides)}: {len({call.argv for call in steps.calls})} distinct "
               f"az commands replayed with azure-cli {AZURE_CLI_VERSION}")
-    forbidden = [problem for problem in problems
-                 if re.search(rf"\baz ({'|'.join(FORBIDDEN_EXTENSIONS)}) ", problem)]
     assert not unproven, "pipeline steps must not need a CLI extension:\n" + "\n".join(unproven)
-    assert not [problem for problem in problems if problem not in forbidden], "\n".join(problems)
-    if forbidden:
-        raise AzMlStillCalled(f"{len(forbidden)} calls of a CLI extension no step may use:\n"
-                              + "\n".join(forbidden))
+    assert not problems, "\n".join(problems)
 
 
 # -------------------------------------------------------------------------------------------
