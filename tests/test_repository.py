@@ -4,8 +4,7 @@ import re
 import pytest
 import yaml
 
-from azure_devops import sdk_v2_bake
-from conftest import TEMPLATE_DIR, bake_once
+from tests.support.bakes import TEMPLATE_DIR, bake_once, sdk_v2_bake
 
 
 def quick_start_commands():
@@ -70,3 +69,4 @@ def test_the_azure_ml_environment_pins_what_requirements_pin(sdk):
     extra = set(pip) - set(requirement_lines(project / "requirements.txt"))
     assert extra == ({"azureml-defaults==1.62.0"} if sdk == "v1" else set())
     assert "python=3.11" in conda["dependencies"]
+
