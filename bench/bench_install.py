@@ -18,7 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness import test_module
+import harness  # noqa: F401  (puts the template checkout on sys.path)
+from tests.support.bakes import bake_into
 
 
 def clean_environment(work):
@@ -62,10 +63,9 @@ def main(argv=None):
                              check=True).stdout.strip()
     pip_version = subprocess.run([sys.executable, "-m", "pip", "--version"], capture_output=True,
                                  text=True, check=True).stdout.split()[1]
-    conftest = test_module("conftest")
     with tempfile.TemporaryDirectory() as temporary:
         work = Path(temporary)
-        requirements = conftest.bake_into(work / "bake") / "requirements.txt"
+        requirements = bake_into(work / "bake") / "requirements.txt"
         packages = sum(1 for line in requirements.read_text().splitlines() if "==" in line)
         env = clean_environment(work)
         print(f"{requirements.name} of the default bake: {packages} pinned packages; "

@@ -23,7 +23,10 @@ from pathlib import Path
 
 import requests
 
-from harness import test_module
+import harness  # noqa: F401  (puts the template checkout on sys.path)
+from tests.support import local_server
+from tests.support.bakes import SHARED_SAMPLE_CSV, bake_into
+from tests.support.commands import run_make
 
 EMPTY_SCORE_PY = '''def init():
     pass
@@ -79,12 +82,12 @@ def load(url, body, total, concurrency):
     return results, time.perf_counter() - start
 
 
-def bake_and_train(conftest, local_server, scratch, env):
+def bake_and_train(scratch, env):
     """The default bake, trained by ``make train`` on the data a team's checkout would use."""
-    project = conftest.bake_into(scratch)
-    if conftest.SHARED_SAMPLE_CSV.exists():
-        local_server.place_team_data(project, conftest.SHARED_SAMPLE_CSV)
-    trained = conftest.run_make(project, "train", env=env)
+    project = bake_into(scratch)
+    if SHARED_SAMPLE_CSV.exists():
+        local_server.place_team_data(project, SHARED_SAMPLE_CSV)
+    trained = run_make(project, "train", env=env)
     print(trained.stdout.strip().splitlines()[-1])
     return project
 
@@ -111,13 +114,12 @@ def main():
     parser.add_argument("--load-requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args()
-    conftest, local_server = test_module("conftest"), test_module("local_server")
 
     with tempfile.TemporaryDirectory() as scratch_name, contextlib.ExitStack() as servers:
         scratch = Path(scratch_name)
         # A private HOME for make and the servers: gunicorn writes its control socket there.
         env = {**os.environ, "HOME": scratch_name}
-        project = bake_and_train(conftest, local_server, scratch, env)
+        project = bake_and_train(scratch, env)
         empty_score = scratch / "empty_score.py"
         empty_score.write_text(EMPTY_SCORE_PY, encoding="utf-8")
         command = local_server.make_command(

@@ -21,9 +21,10 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from harness import TEMPLATE_DIR, test_module
+from harness import TEMPLATE_DIR
+from tests.support.status_board import (UTC, azure_build, github_run, install_stand_ins,
+                                        pipeline_definition, write_json)
 
-fixtures = test_module("status_fixtures")
 ORGANIZATION = "https://dev.azure.com/contoso-workshop"
 WORKFLOWS = {"infrastructure-arm.yml": "Infrastructure", "ci.yml": "CI", "train.yml": "Train",
              "deploy.yml": "Deploy"}
@@ -57,25 +58,25 @@ def generate(scratch, env, teams):
 
 
 def give_every_stage_a_run(files, teams):
-    now = datetime.now(fixtures.UTC)
+    now = datetime.now(UTC)
     started, ended = now - timedelta(minutes=20), now - timedelta(minutes=5)
     github = {}
     for number in range(1, teams + 1):
         repository = f"org/EY_Team{number}_MLOps"
-        github[repository] = {file: [fixtures.github_run(repository, name, index, "completed",
-                                                         "success", started, ended)]
+        github[repository] = {file: [github_run(repository, name, index, "completed",
+                                                "success", started, ended)]
                               for index, (file, name) in enumerate(WORKFLOWS.items())}
     azure = {}
     for number in range(teams + 1, 2 * teams + 1):
         project = f"Team{number}"
-        definitions = [fixtures.pipeline_definition(ORGANIZATION, project, index, name)
+        definitions = [pipeline_definition(ORGANIZATION, project, index, name)
                        for index, name in enumerate(PIPELINES, start=1)]
         azure[project] = {"definitions": definitions, "builds": [
-            fixtures.azure_build(ORGANIZATION, project, definition, definition["id"],
-                                 "completed", "succeeded", started=started, finished=ended)
+            azure_build(ORGANIZATION, project, definition, definition["id"],
+                        "completed", "succeeded", started=started, finished=ended)
             for definition in definitions]}
-    fixtures.write_json(files["GH_RUNS"], github)
-    fixtures.write_json(files["AZ_PIPELINES"], {ORGANIZATION: azure})
+    write_json(files["GH_RUNS"], github)
+    write_json(files["AZ_PIPELINES"], {ORGANIZATION: azure})
 
 
 def board_with_only(output, orchestrator, folder):
@@ -99,7 +100,7 @@ def main():
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
-        stand_ins, files = fixtures.install_stand_ins(scratch)
+        stand_ins, files = install_stand_ins(scratch)
         env = {**os.environ, **stand_ins, "HOME": str(scratch), "GH_LOG": os.devnull,
                "AZ_LOG": os.devnull}
         roster, output = generate(scratch, env, args.teams)

@@ -13,7 +13,8 @@ import sys
 import tempfile
 import time
 
-from harness import test_module
+import harness  # noqa: F401  (puts the template checkout on sys.path)
+from tests.support.bakes import SHARED_SAMPLE_CSV, bake_into
 
 FULL_COMPETITION_ROWS = 595212
 
@@ -30,10 +31,8 @@ def main(argv=None):
     parser.add_argument("--full-rows", type=int, default=FULL_COMPETITION_ROWS,
                         help=f"rows of the synthetic data set (default {FULL_COMPETITION_ROWS})")
     args = parser.parse_args(argv)
-    conftest = test_module("conftest")
-    sample_csv = conftest.SHARED_SAMPLE_CSV
     with tempfile.TemporaryDirectory() as work:
-        project = conftest.bake_into(work)
+        project = bake_into(work)
         sys.path.insert(0, str(project))
         # The generated repository and its package share the project's name.
         package = project.name
@@ -46,10 +45,11 @@ def main(argv=None):
               f"{rounds['early_stopping_rounds']}")
         print(f"{'data':<28}{'rows':>9}{'rounds':>8}{'seconds':>9}{'AUC':>8}")
         data_sets = []
-        if sample_csv.exists():
-            data_sets.append(("workshop sample", lambda: train.read_training_csv(sample_csv)))
+        if SHARED_SAMPLE_CSV.exists():
+            data_sets.append(("workshop sample",
+                              lambda: train.read_training_csv(SHARED_SAMPLE_CSV)))
         else:
-            print(f"(no {sample_csv}: sample skipped)")
+            print(f"(no {SHARED_SAMPLE_CSV}: sample skipped)")
         data_sets.append((f"synthetic, {args.full_rows} rows",
                           lambda: synthetic_data.make_synthetic_frame(args.full_rows)))
         for name, load in data_sets:

@@ -1,5 +1,6 @@
 """The template a roster is generated from: where it is, its answers, its hooks' logic."""
 import functools
+import importlib
 import importlib.util
 import json
 import re
@@ -36,8 +37,11 @@ class Template:
         return [key for key in self.declared if not key.startswith("_")]
 
     def hook(self, name):
-        """The template's ``hooks/<name>.py`` as a module (hooks are valid Python unrendered)."""
-        return load_hook(self.directory / "hooks" / f"{name}.py")
+        """The template's ``hooks/<name>.py`` as a module (hooks are valid Python unrendered):
+        this checkout's by name, another template's from its folder."""
+        if self.directory == CHECKOUT:
+            return importlib.import_module(f"hooks.{name}")
+        return load_foreign_hook(self.directory / "hooks" / f"{name}.py")
 
     def cell_problems(self, cells):
         """What cookiecutter would refuse in ``cells`` before any hook runs, ``{key: message}``:
@@ -93,7 +97,10 @@ class Template:
 
 
 @functools.lru_cache(maxsize=None)
-def load_hook(path):
+def load_foreign_hook(path):
+    """A hook of a template other than this checkout (``--template`` names another folder or a
+    clone), loaded from its file: its ``hooks`` package is not on ``sys.path``, and importing it
+    by name would give this checkout's hooks instead."""
     spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

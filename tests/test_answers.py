@@ -1,7 +1,8 @@
 """The answers: their defaults, every name derived from them, and where a team's values land."""
 import re
 
-from conftest import TEMPLATE_DIR, bake_once, public_keys, run_python, template_answers
+from tests.support.bakes import TEMPLATE_DIR, bake_once, public_keys, template_answers
+from tests.support.commands import run_python
 
 WORKSHOP_CONTEXT = {
     "team_number": "1",

@@ -37,13 +37,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from azure_devops import structural_combinations
-from conftest import (TEMPLATE_DIR, VENV_CACHE, bake_once, matrix_id, requirements_venv, run,
-                      writable_copy)
-from pipeline_templates import is_pipeline, jobs, load, pipeline_files, step_script
-from test_rehearsal import env_name, job_variables, no_network_prefix, substitute
-from test_workflow_rehearsal import EXPRESSION, GITHUB_CONTEXT
-from test_workflows import workflow_files
+from tests.support.azure_pipelines import is_pipeline, jobs, pipeline_files, step_script
+from tests.support.bakes import (TEMPLATE_DIR, bake_once, matrix_id, structural_combinations,
+                                 writable_copy)
+from tests.support.commands import VENV_CACHE, no_network_prefix, requirements_venv, run
+from tests.support.rehearsal import SUBSCRIPTION_ID, env_name, job_variables, substitute
+from tests.support.repository import load
+from tests.support.workflows import EXPRESSION, GITHUB_CONTEXT, workflow_files
 
 pytestmark = pytest.mark.slow
 
@@ -83,7 +83,6 @@ FORBIDDEN_EXTENSIONS = ("ml",)
 AZ_COMMAND = re.compile(
     r"(?:^|\$\(|[;&|(!{]|\b(?:if|then|elif|else|while|until|do)\b)\s*az\s+[a-z]")
 SCRIPT_FILE = re.compile(r"\b(?:bash|source|\.)\s+\"?([\w./${}()\[\]\"-]+\.sh)\b")
-SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
 
 
 @dataclass(frozen=True)

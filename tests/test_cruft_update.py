@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TEMPLATE_DIR, bake_once, load_hook, run
-from organiser_support import commit_all, committed_template, contents, use_sandbox
+from hooks import post_gen_project
+from tests.support.bakes import TEMPLATE_DIR, bake_once
+from tests.support.commands import run
+from tests.support.organiser import commit_all, committed_template, contents, use_sandbox
 
 CRUFT = Path(sys.executable).with_name("cruft")
 TEAM_PARAMETERS = '{"learning_rate": 0.02, "num_leaves": 31, "comment": "team 7 tuned this"}\n'
@@ -133,7 +135,7 @@ def test_the_organisers_refusal_gives_the_cruft_update_that_changes_the_answers(
     [line] = [line for line in refusal.stdout.splitlines() if line.startswith("  refused  ")]
     run_printed(line.split("; nothing overwritten: to change them there, run: ")[1], tmp_path)
 
-    dotenv = load_hook("post_gen_project").read_document(project / ".env.example")
+    dotenv = post_gen_project.read_document(project / ".env.example")
     assert (dotenv["BASE_NAME"], dotenv["LOCATION"]) == ("eyteam77", "westeurope")
     state = json.loads((project / ".cruft.json").read_text(encoding="utf-8"))
     assert state["context"]["cookiecutter"]["__storage_account"] == "eyteam77amlsa"

@@ -9,7 +9,8 @@ import tomllib
 
 import pytest
 
-from conftest import bake_once, run_python
+from tests.support.bakes import bake_once
+from tests.support.commands import run_python
 
 SCRIPT = "environment_setup/azure_devops_setup.py"
 TEAM_7 = {"team_number": "7", "deploy_aks": True, "iac_tool": "terraform"}

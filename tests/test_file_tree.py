@@ -1,12 +1,11 @@
 """The exact files a team gets: the default repository file by file, and what each answer adds."""
 import pytest
 
-from azure_devops import sdk_v2_bake
-from conftest import (TEMPLATE_DIR, bake_once, crossed_combinations, default_answers, load_hook,
-                      matrix_id)
-from test_generation import generated_files
+from hooks import post_gen_project as post_gen
+from tests.support.bakes import (TEMPLATE_DIR, bake_once, crossed_combinations, default_answers,
+                                 matrix_id, sdk_v2_bake)
+from tests.support.repository import generated_files
 
-post_gen = load_hook("post_gen_project")
 TEMPLATE_PROJECT = TEMPLATE_DIR / "{{cookiecutter.project_name}}"
 
 DEFAULT_TREE = """

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import bake_once, crossed_combinations, matrix_id, run, run_make, writable_copy
+from tests.support.bakes import bake_once, crossed_combinations, matrix_id, writable_copy
+from tests.support.commands import run, run_make
 
 # The workshop's defaults, and every optional part switched on for another team.
 SUITE_ANSWERS = [{}, {**crossed_combinations()[-1], "team_number": "7"}]

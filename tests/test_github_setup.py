@@ -16,8 +16,9 @@ import sys
 
 import pytest
 
-from conftest import bake_once, run_python
-from test_workflows import setup_config, signed_in_subjects
+from tests.support.bakes import bake_once
+from tests.support.commands import run_python
+from tests.support.workflows import setup_config, signed_in_subjects
 
 SCRIPT = "environment_setup/github_setup.py"
 TEAM_7 = {"team_number": "7", "iac_tool": "terraform", "azureml_sdk": "v2",

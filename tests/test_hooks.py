@@ -3,12 +3,10 @@ import subprocess
 
 import pytest
 
-from conftest import (bake, bake_once, default_answers, load_hook, option_values,
-                      rendered_answers, template_answers, writable_copy)
-from test_generation import check_answers_stay_text, check_rendered_repository
-
-pre_gen = load_hook("pre_gen_project")
-post_gen = load_hook("post_gen_project")
+from hooks import post_gen_project as post_gen, pre_gen_project as pre_gen
+from tests.support.bakes import (bake, bake_once, default_answers, option_values, rendered_answers,
+                                 template_answers, writable_copy)
+from tests.support.repository import check_answers_stay_text, check_rendered_repository
 
 
 def choices():

@@ -11,12 +11,13 @@ import hcl2
 import pytest
 import yaml
 
-from azure_devops import AZURE_DEVOPS, structural_bakes
-from conftest import (TEMPLATE_DIR, bake_once, load_hook, option_matrix, rendered_answers,
-                      template_answers, writable_copy)
-from pipeline_templates import jobs, step_script
+from hooks import post_gen_project as post_gen, pre_gen_project as pre_gen
+from tests.support.azure_pipelines import jobs, step_script
+from tests.support.bakes import (AZURE_DEVOPS, TEMPLATE_DIR, bake_once, option_matrix,
+                                 rendered_answers, structural_bakes, template_answers,
+                                 writable_copy)
+from tests.support.commands import CHECK_JSONSCHEMA, STAND_INS
 
-CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
 ARM_SCHEMA = Path(__file__).parent / "schemas" / "arm-deployment-template.json"
 ARM_TEMPLATE = "environment_setup/arm-templates/cloud-environment.json"
 TF_DIR = "environment_setup/tf-templates"
@@ -90,7 +91,7 @@ def test_arm_templates_pass_the_structural_schema(bakes, tmp_path):
 
 
 def test_arm_parameters_follow_the_answers_and_the_naming_rules(bakes):
-    rules = load_hook("pre_gen_project").NAME_RULES
+    rules = pre_gen.NAME_RULES
     overrides, project = bakes_with(bakes, "arm")[0]
     answers = rendered_answers(**overrides)
     template = json.loads((project / ARM_TEMPLATE).read_text(encoding="utf-8"))
@@ -137,7 +138,7 @@ def unquote(value):
 
 
 def test_terraform_parses_and_matches_the_answers(bakes):
-    rules = load_hook("pre_gen_project").NAME_RULES["base_name"]
+    rules = pre_gen.NAME_RULES["base_name"]
     for overrides, project in bakes_with(bakes, "terraform")[:2]:
         answers = rendered_answers(**overrides)
         config = load_terraform(project)
@@ -175,16 +176,15 @@ def test_terraform_parses_and_matches_the_answers(bakes):
 @pytest.mark.parametrize("iac_tool,kept,removed", [
     ("arm", "ARM_PATHS", "TERRAFORM_PATHS"), ("terraform", "TERRAFORM_PATHS", "ARM_PATHS")])
 def test_each_bake_has_the_files_of_its_iac_tool_only(bakes, iac_tool, kept, removed):
-    hook = load_hook("post_gen_project")
     template_project = TEMPLATE_DIR / "{{cookiecutter.project_name}}"
-    for relative in getattr(hook, kept) + getattr(hook, removed):
+    for relative in getattr(post_gen, kept) + getattr(post_gen, removed):
         assert (template_project / relative).exists(), relative
     for overrides, project in bakes_with(bakes, iac_tool):
         # A kept path may belong to another answer too (the GitHub workflow of each tool).
-        unwanted = hook.unwanted_paths(rendered_answers(**overrides))
-        assert all((project / path).exists() for path in getattr(hook, kept)
+        unwanted = post_gen.unwanted_paths(rendered_answers(**overrides))
+        assert all((project / path).exists() for path in getattr(post_gen, kept)
                    if not any(path == gone or path.startswith(gone + "/") for gone in unwanted))
-        assert not any((project / path).exists() for path in getattr(hook, removed))
+        assert not any((project / path).exists() for path in getattr(post_gen, removed))
         assert (project / "environment_setup/iac-remove-environment-pipeline.yml").is_file()
 
 
@@ -225,12 +225,11 @@ def test_install_script_works_when_run_and_when_sourced(tmp_path):
 
 @pytest.mark.parametrize("iac_tool", ["arm", "terraform"])
 def test_hook_finds_the_answers_and_notices_a_wrong_one(bakes, iac_tool, tmp_path):
-    hook = load_hook("post_gen_project")
     overrides, project = bakes_with(bakes, iac_tool)[0]
     answers = rendered_answers(**overrides)
-    assert hook.expectation_problems(project, answers) == []
-    chosen = {"iac_tool": iac_tool, **hook.AZURE_DEVOPS}
-    assert len([row for row in hook.EXPECTED_VALUES
+    assert post_gen.expectation_problems(project, answers) == []
+    chosen = {"iac_tool": iac_tool, **post_gen.AZURE_DEVOPS}
+    assert len([row for row in post_gen.EXPECTED_VALUES
                 if all(chosen.get(key) == value for key, value in (row[3] or {}).items())]) >= 10
     copy = writable_copy(project, tmp_path)
     variables = copy / f".pipelines/{answers['project_name']}-variables-template.yml"
@@ -240,7 +239,7 @@ def test_hook_finds_the_answers_and_notices_a_wrong_one(bakes, iac_tool, tmp_pat
     infra = copy / (ARM_TEMPLATE if iac_tool == "arm" else f"{TF_DIR}/variables.tf")
     infra.write_text(infra.read_text("utf-8").replace(answers["workspace_name"], "other-ws"),
                      encoding="utf-8")
-    problems = hook.expectation_problems(copy, answers)
+    problems = post_gen.expectation_problems(copy, answers)
     assert [problem.split(":")[0] for problem in problems] == [
         variables.relative_to(copy).as_posix(), infra.relative_to(copy).as_posix()]
     assert "expected dataset_name=" in problems[0] and "'someone_elses_ds'" in problems[0]
@@ -477,13 +476,13 @@ def test_the_set_up_registers_the_providers_of_every_resource_the_answers_create
             assert unquote(provider["resource_provider_registrations"]) == "none"
 
 
-STAND_IN_ARM = Path(__file__).with_name("stand_in_arm.py")
+STAND_IN_ARM = STAND_INS / "arm.py"
 # What the CD's AzureWebAppContainer@1 step leaves on the site: the model's scoring image.
 CD_IMAGE = "DOCKER|eyteam1amlcr.azurecr.io/package:model-3"
 
 
 class Subscription:
-    """The stateful stand-in ``az`` of ``stand_in_arm.py`` on PATH, and its state."""
+    """The stateful stand-in ``az`` of ``stand_ins/arm.py`` on PATH, and its state."""
 
     def __init__(self, folder):
         self.state_path, self.calls_path = folder / "state.json", folder / "calls.jsonl"

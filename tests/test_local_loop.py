@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import SHARED_SAMPLE_CSV, SINGLE_THREAD, run_make, run_python, writable_copy
-from local_server import (LOOPBACK, TEAM_DATA, LocalServer, free_loopback_port, make_command,
-                          make_commands, place_team_data)
+from tests.support.bakes import SHARED_SAMPLE_CSV, writable_copy
+from tests.support.commands import SINGLE_THREAD, run_make, run_python
+from tests.support.local_server import (LOOPBACK, TEAM_DATA, LocalServer, free_loopback_port,
+                                        make_command, make_commands, place_team_data)
 
 pytestmark = pytest.mark.slow
 

@@ -5,7 +5,8 @@ import re
 import pytest
 import yaml
 
-from conftest import SHARED_SAMPLE_CSV, SINGLE_THREAD, bake_once, run_python
+from tests.support.bakes import SHARED_SAMPLE_CSV, bake_once
+from tests.support.commands import SINGLE_THREAD, run_python
 
 PIN = re.compile(r"^([A-Za-z0-9_.\-]+)==(\S+)$")
 

@@ -12,19 +12,19 @@ import time
 
 import pytest
 
-from conftest import (TEMPLATE_DIR, bake_once, load_hook, rendered_answers, run_python,
-                      template_answers)
-from azure_devops import structural_combinations
+from hooks import pre_gen_project as pre_gen
 from organiser.cli import main as organiser
 from organiser.push import INSTALL_GH
 from organiser.resources import RESOURCES, team_resources
 from organiser.roster import unique_keys
 from organiser.scratch import REPLACED, clean_leftovers
 from organiser.template import open_template
-from organiser_support import contents, tree, use_stand_in_gh, write_roster
+from tests.support.bakes import (TEMPLATE_DIR, bake_once, rendered_answers,
+                                 structural_combinations, template_answers)
+from tests.support.commands import run_python
+from tests.support.organiser import contents, tree, write_roster
 
 
-pre_gen = load_hook("pre_gen_project")
 README = (TEMPLATE_DIR / "README.md").read_text(encoding="utf-8")
 ORGANISERS = README.split("## For organisers")[1].split("\n## ")[0]
 # The README's three-team roster, so the example an organiser copies is the one tested.
@@ -333,11 +333,6 @@ def test_one_teams_failure_does_not_stop_the_others(failing_template, tmp_path, 
     # Nothing half-written: no folder for team 2, no scratch folders.
     assert sorted(path.name for path in output.iterdir()) == [
         "EY_Team1_MLOps", "EY_Team3_MLOps", "report.json", "report.md"]
-
-
-@pytest.fixture
-def stand_in_gh(tmp_path, monkeypatch):
-    return use_stand_in_gh(tmp_path, monkeypatch)
 
 
 def statuses(output):

@@ -10,8 +10,8 @@ import subprocess
 import pytest
 
 from organiser.cli import main as organiser
-from organiser_support import (commit_change, committed_template, contents, git, make_checkout,
-                               use_sandbox, use_stand_in_gh, write_roster)
+from tests.support.organiser import (commit_change, committed_template, contents, git,
+                                     make_checkout, use_sandbox, write_roster)
 
 README = "{{cookiecutter.project_name}}/README.md"
 MAKEFILE = "{{cookiecutter.project_name}}/Makefile"
@@ -26,11 +26,6 @@ TEAM_LINE = "## What the infrastructure creates (team 3 reads this first)\n"
 def template(tmp_path, monkeypatch):
     use_sandbox(tmp_path, monkeypatch)
     return committed_template(tmp_path / "template")
-
-
-@pytest.fixture
-def stand_in_gh(tmp_path, monkeypatch):
-    return use_stand_in_gh(tmp_path, monkeypatch)
 
 
 def organise(tmp_path, template, *options):

@@ -1,7 +1,7 @@
 """The template expander the shellcheck, schema and rehearsal tests read pipelines through."""
 import pytest
 
-from pipeline_templates import expand, jobs
+from tests.support.azure_pipelines import expand, jobs
 
 
 def write(folder, name, text):

@@ -9,8 +9,6 @@ in the generated repository.
 """
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,14 +16,14 @@ import yaml
 from check_jsonschema.builtin_schemas import get_builtin_schema
 from dotenv import dotenv_values
 
-from azure_devops import (AZURE_DEVOPS, structural_bakes, structural_combinations,
-                          variable_group)
-from conftest import bake_once, matrix_id, rendered_answers
-from test_generation import scalars
-from pipeline_templates import (MACRO, declared_defaults, expand, is_pipeline, jobs, load,
-                                pipeline_files)
+from tests.support.azure_pipelines import (MACRO, declared_defaults, expand, is_pipeline, jobs,
+                                           pipeline_files, variable_group)
+from tests.support.bakes import (AZURE_DEVOPS, bake_once, matrix_id, rendered_answers,
+                                 structural_bakes, structural_combinations)
+from tests.support.commands import check_jsonschema
+from tests.support.rehearsal import run_without_a_new_model
+from tests.support.repository import load, scalars, walk
 
-CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
 # The agentless wait of the Marketplace extension ms-air-aiagility.azureml-v2 (azureml_sdk=v2).
 AML_JOB_WAIT_TASK = "AzureMLJobWaitTask@1"
 AML_JOB_WAIT_INPUTS = ["serviceConnection", "resourceGroupName", "azureMLWorkspaceName",
@@ -57,17 +55,6 @@ SET_VARIABLE = re.compile(r"variable=(\w+)|set_variable\(\"(\w+)\"")
 def set_variable_names(text):
     """Variables that a logging command (or ml_service's set_variable) sets in ``text``."""
     return {name for match in SET_VARIABLE.finditer(text) for name in match.groups() if name}
-
-
-def walk(node):
-    """Every dict inside a parsed YAML document."""
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from walk(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from walk(item)
 
 
 def strings(node):
@@ -102,17 +89,6 @@ def task_entry(name, inputs, required):
         "firstProperty": ["task"],
         "required": ["task"],
     }
-
-
-def check_jsonschema(schema_args, files):
-    """check-jsonschema's JSON report on ``files`` (one process for all of them)."""
-    completed = subprocess.run(
-        [str(CHECK_JSONSCHEMA), "--regex-variant", "nonunicode", "--output-format", "json",
-         *schema_args, *map(str, files)],
-        capture_output=True, text=True, timeout=300)
-    report = json.loads(completed.stdout)
-    assert not report["parse_errors"], report["parse_errors"]
-    return report
 
 
 @pytest.fixture(scope="module")
@@ -306,40 +282,11 @@ def test_no_step_needs_an_azure_cli_extension_and_one_marketplace_task_at_most()
         marketplace = {node["task"] for path in pipeline_files(project)
                        if is_pipeline(load(path)) for node in walk(expand(path))
                        if "task" in node} - built_in
-        expected = ({AML_JOB_WAIT_TASK} if overrides == {**overrides, **AZURE_DEVOPS,
-                                                           "azureml_sdk": "v2"} else set())
+        expected = ({AML_JOB_WAIT_TASK}
+                    if overrides == {**overrides, **AZURE_DEVOPS, "azureml_sdk": "v2"} else set())
         if marketplace != expected:
             problems.append(f"{matrix_id(overrides)}: Marketplace tasks {sorted(marketplace)}")
     assert not problems, "\n".join(problems)
-
-
-# What the steps' own commands print after a run whose evaluation kept the production model:
-# `training check <job>` and `training model_version` warn on stderr and end with an empty line
-# (the generated repository's test_azureml_training proves both against the stand-in MLClient).
-# Any other call fails, so a step that runs something else cannot pass here.
-NO_NEW_MODEL_PYTHON = """#!/bin/sh
-case "$*" in
-  "-m ml_service.azureml.training check job-7" | "-m ml_service.azureml.training model_version")
-    echo "warning: no new model: production keeps its model" >&2
-    echo
-    exit 0 ;;
-esac
-echo "stand-in python: unexpected call: $*" >&2
-exit 97
-"""
-NO_NEW_MODEL_ENV = {"RESOURCE_GROUP": "rg", "WORKSPACE_NAME": "ws", "MODEL_NAME": "m.pkl",
-                    "BUILD_ID": "42", "JOB_NAME": "job-7"}
-
-
-def run_without_a_new_model(script, project, tmp_path, **env):
-    """Run a step's bash ``script`` in ``project`` with NO_NEW_MODEL_PYTHON as its python."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir(exist_ok=True)
-    (bin_dir / "python").write_text(NO_NEW_MODEL_PYTHON, encoding="utf-8")
-    (bin_dir / "python").chmod(0o755)
-    return subprocess.run(["bash", "-e", "-o", "pipefail", "-c", script], cwd=project,
-                          capture_output=True, text=True, timeout=60,
-                          env={"PATH": f"{bin_dir}:/usr/bin:/bin", **NO_NEW_MODEL_ENV, **env})
 
 
 def test_v2_ci_and_cd_end_green_when_evaluation_kept_the_production_model(tmp_path):

@@ -4,11 +4,11 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from conftest import (bake_into, crossed_combinations, load_hook, option_values, rendered_answers,
-                      template_answers)
-from test_generation import SPECIAL_VALUES, check_answers_stay_text, check_rendered_repository
-
-pre_gen = load_hook("pre_gen_project")
+from hooks import pre_gen_project as pre_gen
+from tests.support.bakes import (bake_into, crossed_combinations, option_values, rendered_answers,
+                                 template_answers)
+from tests.support.repository import (SPECIAL_VALUES, check_answers_stay_text,
+                                      check_rendered_repository)
 
 
 def accepted_specials(key):

@@ -10,12 +10,12 @@ import sys
 import pytest
 import yaml
 
-from azure_devops import structural_combinations
-from conftest import (TEMPLATE_DIR, bake_once, default_answers, load_hook, matrix_id,
-                      rendered_answers, scratch_dir, template_answers)
-from pipeline_templates import pipeline_files
+from hooks import pre_gen_project as pre_gen
+from tests.support.azure_pipelines import pipeline_files
+from tests.support.bakes import (TEMPLATE_DIR, bake_once, default_answers, matrix_id,
+                                 rendered_answers, scratch_dir, structural_combinations,
+                                 template_answers)
 
-pre_gen = load_hook("pre_gen_project")
 # Derived names of resources that exist only for one answer's value.
 OPTIONAL_RESOURCES = {
     "__tf_state_storage_account": ("iac_tool", "terraform"),

@@ -1,8 +1,8 @@
 """Rehearse every pipeline step that runs ml_service, offline, in the environment its agent has.
 
 For each combination of answers that changes which steps exist, every pipeline of the generated
-repository is read as Azure DevOps compiles it (``pipeline_templates``), and each job's steps are
-replayed in order:
+repository is read as Azure DevOps compiles it (``tests.support.azure_pipelines``), and each
+job's steps are replayed in order:
 - the interpreter is a venv with exactly the generated ``requirements.txt``, installed by the
   repository's ``make install`` as the agents' Python set-up does (once per distinct file per
   session);
@@ -23,56 +23,23 @@ would have set had Azure answered, gets a stand-in value.
 """
 import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from azure_devops import structural_combinations
-from conftest import bake_once, matrix_id, rendered_answers, requirements_venv, writable_copy
-from pipeline_templates import MACRO, is_pipeline, jobs, load, pipeline_files, step_script
+from tests.support.azure_pipelines import is_pipeline, jobs, pipeline_files, step_script
+from tests.support.bakes import (bake_once, matrix_id, rendered_answers, structural_combinations,
+                                 writable_copy)
+from tests.support.commands import no_network_prefix
+from tests.support.rehearsal import (PYTHON_MODULE, SUBSCRIPTION_ID, Rehearsal, job_variables,
+                                     substitute, verdict)
+from tests.support.repository import load
 
 pytestmark = pytest.mark.slow
 
-SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
-STAND_IN_AZ = f"""#!/bin/sh
-# Stand-in for the Azure CLI: it knows the subscription and is signed in to nothing else.
-if [ "$1 $2" = "account show" ]; then echo {SUBSCRIPTION_ID}; exit 0; fi
-echo "ERROR: Please run 'az login' to setup account." >&2
-exit 1
-"""
-RUNTIME_OUTPUT = re.compile(
-    r"\$\[\s*(?:stage)?[dD]ependencies\..*outputs\['(?:\w+\.)*(\w+\.\w+)'\]\s*\]")
 SET_VARIABLE = re.compile(r"##vso\[task\.setvariable variable=(\w+)(;isOutput=true)?\](.*)")
-# A step that runs the project's Python (`python3` on a GitHub runner), not pip: the module and
-# its subcommand, if any.
-PYTHON_MODULE = re.compile(r"\bpython3? -m (?!pip\b)([\w.]+)(?: ([a-z_]+)\b)?")
 # The job variables a step's condition reads.
 CONDITION_VARIABLE = re.compile(r"variables\['(\w+)'\]")
-# The first call to Azure, as Azure's libraries report it offline: no sign-in, no network.
-# (Not azureml's AuthenticationException: AzureCliAuthentication raises it when the azure-cli
-# package is missing, the defect this rehearsal was written against.)
-REACHED_AZURE = ("CredentialUnavailableError", "ClientAuthenticationError",
-                 "ServiceRequestError", "NameResolutionError",
-                 # The stand-in az, signed in to nothing, to a script's first `az` call.
-                 "Please run 'az login'")
-# What must never stop a step before Azure: a broken environment, variable or command line.
-NOT_REACHED = ("No module named", " is not set", "usage:", "command not found")
-# The exception that ended a Python traceback.
-FINAL_EXCEPTION = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Exit))\b.*$", re.MULTILINE)
-# Predefined Azure Pipelines variables the steps read, with plausible values.
-PREDEFINED = {
-    "Build.BuildId": "1234",
-    "Build.Reason": "IndividualCI",
-    "Build.SourceBranch": "refs/heads/main",
-    "System.CollectionUri": "https://dev.azure.com/rehearsal/",
-    "System.TeamProject": "rehearsal",
-    "Agent.OS": "Linux",
-    "resources.pipeline.model-train-ci.runID": "1234",
-    "resources.pipeline.model-train-ci.projectID": "rehearsal",
-    "resources.pipeline.model-train-ci.pipelineID": "7",
-}
 
 
 def model_artifact(variables):
@@ -86,93 +53,9 @@ def model_artifact(variables):
 ARTIFACT_STAND_INS = {"model": model_artifact}
 
 
-def env_name(name):
-    """How Azure Pipelines names a variable in a step's environment."""
-    return name.upper().replace(".", "_")
-
-
-class Rehearsal:
-    """The session's venvs (one per distinct requirements.txt) and the scripts already run."""
-
-    def __init__(self, folder, no_network):
-        self.folder = folder
-        self.no_network = no_network
-        self.results = {}
-        # One agent folder for the session, so a step's script reads the same in every bake.
-        self.agent = folder / "agent"
-        self.bin = folder / "bin"
-        self.bin.mkdir()
-        (self.bin / "az").write_text(STAND_IN_AZ, encoding="utf-8")
-        (self.bin / "az").chmod(0o755)
-
-    def venv(self, requirements):
-        """(digest, venv) of exactly ``requirements``, shared with the other tests' venvs."""
-        venv = requirements_venv(requirements)
-        return venv.name, venv
-
-    def run(self, key, script, venv, variables, cwd):
-        """Run ``script`` as the agent would, once per ``key``; (exit code, output)."""
-        if key not in self.results:
-            path = self.folder / f"step-{len(self.results)}.sh"
-            path.write_text(script, encoding="utf-8")
-            home = self.folder / "home"
-            home.mkdir(exist_ok=True)
-            env = {"PATH": f"{venv}/bin:{self.bin}:/usr/bin:/bin", "HOME": str(home),
-                   "LANG": "C.UTF-8",
-                   **{env_name(name): value for name, value in variables.items()}}
-            completed = subprocess.run(
-                [*self.no_network, "bash", "--noprofile", "--norc", "-e", "-o", "pipefail",
-                 str(path)], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
-            self.results[key] = (completed.returncode, completed.stdout + completed.stderr)
-        return self.results[key]
-
-
-def no_network_prefix():
-    """``unshare -n`` as root, ``unshare -rn`` (a user namespace) otherwise, whichever works."""
-    for prefix in (["unshare", "-n"], ["unshare", "-rn"]):
-        if shutil.which("unshare") and subprocess.run(
-                [*prefix, "true"], capture_output=True).returncode == 0:
-            return prefix
-    pytest.fail("the rehearsal runs steps without a network: it needs `unshare -n` (root) or "
-                "`unshare -rn` (unprivileged user namespaces) from util-linux")
-
-
 @pytest.fixture(scope="session")
 def rehearsal(tmp_path_factory):
     return Rehearsal(tmp_path_factory.mktemp("rehearsal"), no_network_prefix())
-
-
-def variable_group_values(project):
-    return json.loads((project / "environment_setup/azure-devops.json").read_text("utf-8"))[
-        "variable_group"]["variables"]
-
-
-def substitute(text, variables):
-    """``$(name)`` replaced by its value, as the agent does; unknown macros stay as written."""
-    folded = {name.lower(): value for name, value in variables.items()}
-    return MACRO.sub(lambda match: folded.get(match.group(1).lower(), match.group(0)), text)
-
-
-def job_variables(job, project, outputs, agent_folder):
-    """The variables of ``job`` as the agent has them, macros and runtime outputs resolved."""
-    variables = {**PREDEFINED,
-                 "Pipeline.Workspace": str(agent_folder / "work"),
-                 "Build.ArtifactStagingDirectory": str(agent_folder / "staging"),
-                 "Agent.ToolsDirectory": str(agent_folder / "tools"),
-                 "System.DefaultWorkingDirectory": str(project)}
-    for entry in job.variables:
-        if "group" in entry:
-            variables.update(variable_group_values(project))
-        else:
-            runtime = RUNTIME_OUTPUT.fullmatch(str(entry["value"]).strip())
-            # An output that an earlier step would have set had Azure answered (it stopped at
-            # its first call to Azure) gets a stand-in value, as Azure's answer would be there.
-            variables[entry["name"]] = (
-                outputs.get(runtime.group(1), f"stand-in-{runtime.group(1).split('.')[-1]}")
-                if runtime else str(entry["value"]))
-    for _ in range(3):  # values that name other variables, e.g. BUILD_URI
-        variables = {name: substitute(value, variables) for name, value in variables.items()}
-    return variables
 
 
 def stand_in_task(step, variables):
@@ -193,25 +76,6 @@ def record_outputs(step, output, variables, outputs):
         if is_output and "name" in step:
             outputs[f"{step['name']}.{name}"] = value
             variables[f"{step['name']}.{name}"] = value
-
-
-def verdict(code, output):
-    """None when the step got as far as Azure (or finished), else why not.
-
-    A traceback must end in one of Azure's sign-in or connection errors (ImportError, TypeError,
-    AttributeError... do not); a step that exits with a message must name such an error and
-    nothing that says the environment or command line is wrong."""
-    if code == 0:
-        return None
-    exceptions = FINAL_EXCEPTION.findall(output)
-    if exceptions:
-        final = exceptions[-1].rsplit(".", 1)[-1]
-        return None if final in REACHED_AZURE else f"stopped before Azure by {final}"
-    if any(marker in output for marker in NOT_REACHED):
-        return "stopped before Azure"
-    if not any(marker in output for marker in REACHED_AZURE):
-        return "failed without reaching Azure"
-    return None
 
 
 def rehearse_project(rehearsal, project):

@@ -4,8 +4,12 @@ import re
 import pytest
 import yaml
 
-from azure_devops import sdk_v2_bake
-from conftest import TEMPLATE_DIR, bake_once
+from tests.support.bakes import TEMPLATE_DIR, bake_once, sdk_v2_bake
+from tests.support.commands import run_python
+
+# The template's own Python, linted as the generated repositories lint theirs: flake8 with
+# setup.cfg's configuration (100 columns; the template folder is Jinja, linted once rendered).
+OWN_PYTHON = ("hooks", "organiser", "tests", "bench", "docs")
 
 
 def quick_start_commands():
@@ -70,3 +74,13 @@ def test_the_azure_ml_environment_pins_what_requirements_pin(sdk):
     extra = set(pip) - set(requirement_lines(project / "requirements.txt"))
     assert extra == ({"azureml-defaults==1.62.0"} if sdk == "v1" else set())
     assert "python=3.11" in conda["dependencies"]
+
+
+def test_the_templates_own_python_is_flake8_clean(tmp_path):
+    seeded = tmp_path / "seeded.py"
+    seeded.write_text(f"FITS = '{'x' * 91}'\nTOO_LONG = '{'x' * 88}'\n", encoding="utf-8")
+
+    completed = run_python(["-m", "flake8", *OWN_PYTHON, seeded], TEMPLATE_DIR, check=False)
+
+    assert completed.stdout.splitlines() == [f"{seeded}:2:101: E501 line too long (101 > 100 "
+                                             "characters)"], completed.stdout + completed.stderr

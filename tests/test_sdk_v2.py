@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from azure_devops import sdk_v2_bake
-from conftest import SINGLE_THREAD, requirements_venv, run, run_make, writable_copy
-from local_server import LocalServer, free_loopback_port, make_command
+from tests.support.bakes import sdk_v2_bake, writable_copy
+from tests.support.commands import SINGLE_THREAD, requirements_venv, run, run_make
+from tests.support.local_server import LocalServer, free_loopback_port, make_command
 
 NO_BYTECODE = {"PYTHONDONTWRITEBYTECODE": "1"}
 # The v2 venv sees only its own packages, whatever this session's PYTHONPATH holds.

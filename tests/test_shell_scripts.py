@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from azure_devops import structural_bakes
-from pipeline_templates import MACRO, is_pipeline, jobs, load, pipeline_files, step_script
+from tests.support.azure_pipelines import MACRO, is_pipeline, jobs, pipeline_files, step_script
+from tests.support.bakes import structural_bakes
+from tests.support.repository import load
 
 SHELLCHECK = shutil.which("shellcheck", path=str(Path(sys.executable).parent)) or "shellcheck"
 # What AzureCLI@2 with addSpnToEnvironment: true exports (Tasks/AzureCLIV2/azureclitask.ts).

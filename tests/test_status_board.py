@@ -12,16 +12,16 @@ from html.parser import HTMLParser
 
 import pytest
 
-from conftest import TEMPLATE_DIR, run_python
 from organiser.board import (
     CANCELLED, FAILED, NEVER_RUN, QUEUED, RUNNING, SUCCEEDED, UNKNOWN, Run, Stage, Team,
     azure_latest, azure_run, github_latest, github_run, make_board, read_teams)
 from organiser.cli import main as organiser
 from organiser.status import table, use_colour
 from organiser.status_page import page, write_page
-from status_fixtures import (
-    UTC, azure_build, calls, github_run as gh_run, install_stand_ins, pipeline_definition,
-    write_json)
+from tests.support.bakes import TEMPLATE_DIR
+from tests.support.commands import run_python
+from tests.support.status_board import (UTC, azure_build, calls, github_run as gh_run,
+                                        install_stand_ins, pipeline_definition, write_json)
 
 ORGANIZATION = "https://dev.azure.com/contoso-workshop"
 OWNER = "org"

@@ -4,14 +4,15 @@ For each combination of answers that generates workflows, every step whose ``run
 ``python -m <module>`` (itself or through a repository script; ``pip`` aside) runs once per
 distinct script, with:
 - the interpreter of a venv with exactly the generated ``requirements.txt`` (the workflows'
-  "Install requirements.txt" step): conftest's ``requirements_venv``, built once per content;
+  "Install requirements.txt" step): ``tests.support.commands.requirements_venv``, built once
+  per content;
 - the environment GitHub gives the step: the workflow's, the job's and the step's ``env:``,
   ``${{ vars.X }}`` from the set-up script's repository variables, the run's ids, and the
   ``GITHUB_*`` files; nothing of this test process;
-- test_rehearsal's stand-in ``az`` (it knows the subscription and is signed in to nothing, so
+- the rehearsal's stand-in ``az`` (it knows the subscription and is signed in to nothing, so
   azure-identity's first token request is refused), GitHub's OpenID Connect token for jobs with
   ``id-token: write`` (its endpoint a ``file://`` URL, which curl reads as it reads https), and no
-  network at all (``unshare -n``): test_rehearsal's runner and its verdict.
+  network at all (``unshare -n``): ``tests.support.rehearsal``'s runner and its verdict.
 A step must succeed, or get as far as its first call to Azure; an import error, a missing
 variable, a usage error or another exception fails it.
 """
@@ -23,20 +24,17 @@ import subprocess
 
 import pytest
 
-from azure_devops import structural_combinations
-from conftest import bake_once, matrix_id, requirements_venv, run_make, writable_copy
-from github_expressions import evaluate
-from test_rehearsal import PYTHON_MODULE, Rehearsal, no_network_prefix, verdict
-from test_workflows import GITHUB_ACTIONS, load, load_setup_script, workflow_files
+from tests.support.bakes import (GITHUB_ACTIONS, bake_once, matrix_id, structural_combinations,
+                                 writable_copy)
+from tests.support.commands import no_network_prefix, requirements_venv, run_make
+from tests.support.github_expressions import evaluate
+from tests.support.rehearsal import PYTHON_MODULE, Rehearsal, verdict
+from tests.support.repository import load
+from tests.support.workflows import EXPRESSION, GITHUB_CONTEXT, load_setup_script, workflow_files
 
 pytestmark = pytest.mark.slow
 
-EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*}}")
 SCRIPT = re.compile(r"\bbash (\S+\.sh)\b")
-# A run on main after a push (Deploy's: after a Train run).
-GITHUB_CONTEXT = {"run_id": "1234", "sha": "0" * 40, "server_url": "https://github.com",
-                  "repository": "contoso/repo", "event_name": "push", "ref": "refs/heads/main",
-                  "event": {"workflow_run": {"id": "1234", "conclusion": "success"}}}
 
 
 @pytest.fixture(scope="session")

@@ -4,11 +4,11 @@ actionlint (the maintained fork's PyPI wheel) runs with shellcheck on PATH, so e
 script is checked too, and reports nothing; zizmor (offline) reports nothing of high severity;
 check-jsonschema's vendored schemas accept every workflow and the Dependabot configuration. Seeded
 mistakes prove each still finds what it should. Then what no linter knows, with the job conditions
-evaluated as GitHub does (tests/github_expressions.py): every path, module, job output, ``needs:``,
-environment and repository variable a workflow names exists; each identity of the set-up script
-trusts exactly the subjects of the jobs that sign in as it; without the repository variables every
-job that signs in is skipped and a notice says what to run; permissions, action pins and
-concurrency follow one rule each.
+evaluated as GitHub does (tests/support/github_expressions.py): every path, module, job output,
+``needs:``, environment and repository variable a workflow names exists; each identity of the
+set-up script trusts exactly the subjects of the jobs that sign in as it; without the repository
+variables every job that signs in is skipped and a notice says what to run; permissions, action
+pins and concurrency follow one rule each.
 """
 import importlib.util
 import json
@@ -19,14 +19,17 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
-from azure_devops import structural_bakes, structural_combinations
-from conftest import bake_once, matrix_id, rendered_answers
-from github_expressions import evaluate, truthy
-from test_pipelines import check_jsonschema, run_without_a_new_model, walk
+from tests.support.bakes import (GITHUB_ACTIONS, bake_once, matrix_id, rendered_answers,
+                                 structural_bakes, structural_combinations)
+from tests.support.commands import check_jsonschema
+from tests.support.github_expressions import evaluate
+from tests.support.rehearsal import run_without_a_new_model
+from tests.support.repository import load, walk
+from tests.support.workflows import (SIGN_IN_ACTIONS, jobs_that_run, load_setup_script,
+                                     setup_config, setup_variable_names, signed_in_subjects,
+                                     signs_in, triggers, workflow_files)
 
-GITHUB_ACTIONS = {"orchestrator": "github_actions"}
 BIN = Path(sys.executable).parent
 # The one place the actions' pins live: the commit of each release (its tag in the action's own
 # repository, checked 2026-12-06; the release dates are the tagged commits'), all on GitHub's
@@ -38,8 +41,6 @@ PINNED_ACTIONS = {
     "azure/login": ("f5d393ae46f8fde4be8b75f32e3fc50e654ad0ca", "v3.0.1"),  # 2026-08-04
     "hashicorp/setup-terraform": ("dfe3c3f87815947d99a8997f908cb6525fc44e9e", "v4.0.1"),  # 05-12
 }
-# Steps that sign in to Azure: azure/login, or Terraform's own OIDC (ARM_USE_OIDC).
-SIGN_IN_ACTIONS = ("azure/login", "hashicorp/setup-terraform")
 # What the set-up script's repository variables hold, for the expressions that read them.
 SET_UP = "set-up"
 NOT_SET_UP = "not set up"
@@ -58,19 +59,6 @@ SEEDED = {
 }
 
 
-def workflow_files(project):
-    return sorted((project / ".github" / "workflows").glob("*.yml"))
-
-
-def load(path):
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
-def triggers(workflow):
-    # YAML 1.1 reads the key `on` as True.
-    return workflow.get("on", workflow.get(True))
-
-
 def actionlint(files):
     """actionlint's findings on ``files``, as dicts; shellcheck from this environment."""
     completed = subprocess.run(
@@ -82,15 +70,6 @@ def actionlint(files):
     for finding in findings:  # actionlint names files relative to the working directory
         finding["filepath"] = str(Path(finding["filepath"]).resolve())
     return findings
-
-
-def load_setup_script(project):
-    """The generated ``environment_setup/github_setup.py`` as a module."""
-    path = project / "environment_setup" / "github_setup.py"
-    spec = importlib.util.spec_from_file_location(f"github_setup_{id(project)}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -187,85 +166,6 @@ def test_cross_references_resolve(overrides):
                 if step_id not in steps or f"{output}=" not in steps[step_id].get("run", ""):
                     problems.append(f"{relative}: output {job_id}.{name} is written by no step")
     assert not problems, "\n".join(problems)
-
-
-def setup_config(project):
-    setup = load_setup_script(project)
-    return setup, setup.load_config(project / "environment_setup" / "github.json")
-
-
-def signs_in(job):
-    return any(step.get("uses", "").split("@")[0] in SIGN_IN_ACTIONS
-               for step in job.get("steps", []))
-
-
-def expression_context(workflow, event, variables, job=None):
-    """What GitHub gives a job's conditions and inputs: a run for ``event`` on main (a pull
-    request's merge ref for pull requests), the repository variables, a confirmed teardown, a
-    successful Train run, and outputs from every needed job."""
-    context = {
-        "github": {"event_name": event,
-                   "ref": "refs/pull/1/merge" if event == "pull_request" else "refs/heads/main",
-                   "event": {"workflow_run": {"conclusion": "success"}}},
-        "vars": variables, "inputs": {"confirm": variables.get("RESOURCE_GROUP")},
-        "needs": {name: {"outputs": {output: "1" for output in needed.get("outputs", {})}}
-                  for name, needed in workflow["jobs"].items()},
-    }
-    if job is not None:
-        context["env"] = {**workflow.get("env", {}), **job.get("env", {})}
-    return context
-
-
-def jobs_that_run(workflow, event, variables):
-    """The jobs GitHub runs for ``event``: those whose ``if`` holds and whose needed jobs ran
-    (without a status function, a job whose need was skipped is skipped)."""
-    ran = []
-    for job_id, job in workflow["jobs"].items():
-        needs = job.get("needs", [])
-        needs = [needs] if isinstance(needs, str) else needs
-        condition = str(job.get("if", "true"))
-        if all(need in ran for need in needs) and truthy(
-                evaluate(condition, expression_context(workflow, event, variables))):
-            ran.append(job_id)
-    return ran
-
-
-def client_id_variable(workflow, job, event, names):
-    """The repository variable a signing-in job's client id comes from, for ``event``: its
-    azure/login ``client-id``, else Terraform's ``ARM_CLIENT_ID``. Each variable holds its own
-    name here, so the expression's value names it."""
-    inputs = [step.get("with", {}).get("client-id") for step in job["steps"]
-              if step.get("uses", "").startswith("azure/login@")]
-    expression = inputs[0] if inputs else {**workflow.get("env", {}),
-                                           **job.get("env", {})}["ARM_CLIENT_ID"]
-    return evaluate(expression, expression_context(workflow, event, names, job))
-
-
-def signed_in_subjects(project, config):
-    """Client-id variable -> the subjects (``ref:...``, ``pull_request``, ``environment:...``)
-    of every job that signs in with it, on every event of its workflow."""
-    names = {name: name for name in setup_variable_names(project, config)}
-    subjects = {}
-    for path in workflow_files(project):
-        workflow = load(path)
-        for event in triggers(workflow):
-            for job_id in jobs_that_run(workflow, event, names):
-                job = workflow["jobs"][job_id]
-                if not signs_in(job):
-                    continue
-                environment = job.get("environment")
-                if isinstance(environment, dict):
-                    environment = environment["name"]
-                subject = (f"environment:{environment}" if environment
-                           else "pull_request" if event == "pull_request"
-                           else "ref:refs/heads/main")
-                variable = client_id_variable(workflow, job, event, names)
-                subjects.setdefault(variable, set()).add(subject)
-    return subjects
-
-
-def setup_variable_names(project, config):
-    return load_setup_script(project).repository_variable_names(config)
 
 
 def test_each_identity_trusts_exactly_the_subjects_of_the_jobs_that_sign_in_as_it(bakes):

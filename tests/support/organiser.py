@@ -9,9 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import TEMPLATE_DIR
+from tests.support.bakes import TEMPLATE_DIR
+from tests.support.commands import STAND_INS
 
-STAND_IN_GH = TEMPLATE_DIR / "tests" / "stand_in_gh.py"
+STAND_IN_GH = STAND_INS / "gh.py"
 GIT_IDENTITY = {"GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "Organiser",
                 "GIT_AUTHOR_EMAIL": "organiser@example.com", "GIT_COMMITTER_NAME": "Organiser",
                 "GIT_COMMITTER_EMAIL": "organiser@example.com"}
@@ -86,7 +87,7 @@ def use_sandbox(tmp_path, monkeypatch):
 
 
 class StandInGitHub:
-    """The stand-in ``gh``'s GitHub (see tests/stand_in_gh.py), for a test to set and read."""
+    """The stand-in ``gh``'s GitHub (see stand_ins/gh.py), for a test to set and read."""
 
     def __init__(self, root):
         self.root = root
@@ -140,7 +141,7 @@ class StandInGitHub:
 
 
 def use_stand_in_gh(tmp_path, monkeypatch):
-    """Put tests/stand_in_gh.py on PATH as ``gh``, with a GitHub of its own, in a sandbox."""
+    """Put stand_ins/gh.py on PATH as ``gh``, with a GitHub of its own, in a sandbox."""
     sandbox = use_sandbox(tmp_path, monkeypatch)
     bin_dir = sandbox / "bin"
     bin_dir.mkdir()

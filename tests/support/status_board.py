@@ -4,9 +4,9 @@ import json
 import os
 import sys
 from datetime import timezone
-from pathlib import Path
 
-TESTS_DIR = Path(__file__).resolve().parent
+from tests.support.commands import STAND_INS
+
 # Every run is on GitHub's and Azure DevOps's side of the board: its times are UTC.
 UTC = timezone.utc
 PROJECT_ID = "6ce954b1-ce1f-45d1-b94d-e6bf2464ba2c"
@@ -74,9 +74,9 @@ def install_stand_ins(folder):
     environment to run with, and the paths of the data files and call logs."""
     bin_dir = folder / "bin"
     bin_dir.mkdir(exist_ok=True)
-    for name, script in (("gh", "stand_in_gh.py"), ("az", "stand_in_az_pipelines.py")):
+    for name, script in (("gh", "gh.py"), ("az", "az_pipelines.py")):
         wrapper = bin_dir / name
-        wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{TESTS_DIR / script}" "$@"\n',
+        wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{STAND_INS / script}" "$@"\n',
                            encoding="utf-8")
         wrapper.chmod(0o755)
     files = {"GH_LOG": folder / "gh.log", "GH_REPOSITORIES": folder / "github.txt",

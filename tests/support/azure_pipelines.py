@@ -8,12 +8,17 @@ fails loudly, so a new construct is noticed rather than silently misread.
 ``jobs(path)`` lists every job of a pipeline file with its variables and expanded steps; the
 shellcheck and rehearsal tests both read pipelines through it, so a new pipeline file is covered
 by adding it to ``pipeline_files()``.
+``variable_group(answers)`` is the ONE list of the variables a team puts in its Azure DevOps
+variable group (the generated README lists the same names); the pipeline tests accept a
+``$(VAR)`` only when this list, the variables template or Azure DevOps defines it.
 """
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
+from tests.support.repository import load
 
 PARAMETER = re.compile(r"\$\{\{\s*parameters\.(\w+)\s*\}\}")
 CONDITION = re.compile(r"\$\{\{\s*if\s+(eq|ne)\(\s*parameters\.(\w+)\s*,\s*'([^']*)'\s*\)\s*\}\}")
@@ -33,10 +38,6 @@ def pipeline_files(project):
 def is_pipeline(document):
     """A file Azure DevOps runs; templates run only through the pipelines that use them."""
     return isinstance(document, dict) and bool({"trigger", "pr", "pool"} & set(document))
-
-
-def load(path):
-    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
 
 
 def declared_defaults(document):
@@ -173,3 +174,9 @@ def step_script(step):
     if inputs.get("scriptLocation") == "scriptPath" and inputs.get("scriptType") == "bash":
         return f"bash {inputs['scriptPath']} {inputs.get('arguments', '')}".strip()
     return None
+
+
+def variable_group(answers):
+    """Name -> value of every variable in the team's variable group: ``__variable_group`` in
+    cookiecutter.json, without the variables of deployment targets not chosen (left empty)."""
+    return {name: value for name, value in answers["__variable_group"].items() if value}
