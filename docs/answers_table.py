@@ -1,9 +1,10 @@
-"""Print the README's table of answers from their sources: cookiecutter.json and the hook's rules.
+"""Print the README's table of answers from their sources: cookiecutter.json (its answers and its
+manifest of resources) and the hook's rules.
 
 Run ``python docs/answers_table.py`` after changing an answer and paste the table into README.md;
 a test fails while the README is stale.
 """
-import json
+import re
 import sys
 from pathlib import Path
 
@@ -11,7 +12,7 @@ TEMPLATE_DIR = Path(__file__).resolve().parents[1]
 # Run as a script, Python puts docs/ on sys.path, not the checkout whose hooks this reads.
 sys.path.insert(0, str(TEMPLATE_DIR))
 
-from hooks import pre_gen_project  # noqa: E402  (needs the checkout on sys.path)
+from hooks import manifest, pre_gen_project  # noqa: E402  (needs the checkout on sys.path)
 
 
 def allowed_values(key, default):
@@ -28,10 +29,40 @@ def allowed_values(key, default):
         return f"one of {len(default)}: {listed}{refused}" if len(default) <= 4 else (
             f"one of the {len(default)} regions listed in `cookiecutter.json`")
     if key == "project_name":
-        return pre_gen_project.PROJECT_NAME_ALLOWED
+        return pre_gen_project.PROJECT_NAME_ALLOWED + "".join(project_name_limits())
     if key in pre_gen_project.SAFE_TEXT_KEYS:
         return "any text without quotes, `$`, backticks, backslashes or line breaks"
     return pre_gen_project.NAME_RULES[key].allowed
+
+
+def condition_shown(raw_name):
+    """The condition of a manifest name (``{{ cookiecutter.<key> if <condition> else '' }}``) as
+    answers: ``azureml_sdk=v2``."""
+    condition = re.search(r" if (.+) else ''", raw_name).group(1)
+    return re.sub(r"cookiecutter\.(\w+) == '([^']*)'", r"\1=\2", condition)
+
+
+def project_name_limits():
+    """``; with <answers>, at most N characters minus the length of base_name (...)`` for each
+    resource of the manifest whose name is built from project_name and a naming rule's length."""
+    declared = manifest.declared()
+    limits = []
+    for key, resource in declared["__resources"].items():
+        behind = pre_gen_project.answers_behind(key, declared)
+        if key not in pre_gen_project.NAME_RULES or "project_name" not in behind:
+            continue
+        answers = next(answers for answers in map(manifest.rendered_answers,
+                                                  manifest.crossed_combinations())
+                       if answers["__resources"][key]["name"])
+        others = [source for source in behind if source != "project_name"]
+        room = pre_gen_project.project_name_room(key, answers)  # with the default answers
+        fixed = room + sum(len(answers[source]) for source in others)
+        limits.append((fixed, (
+            f"; with `{condition_shown(resource['name'])}`, at most {fixed} characters minus the "
+            f"length of {' and '.join(f'`{source}`' for source in others)} ({room} with the "
+            f"defaults: the name of its {resource['kind']} holds them, in at most "
+            f"{pre_gen_project.NAME_RULES[key].max_length} characters)")))
+    return [text for _, text in sorted(limits, reverse=True)]
 
 
 def default_shown(default):
@@ -43,7 +74,7 @@ def default_shown(default):
 
 
 def answers_table():
-    answers = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text(encoding="utf-8"))
+    answers = manifest.declared()
     prompts = answers["__prompts__"]
     rows = ["| Answer | Question | Default | Allowed |", "|---|---|---|---|"]
     for key, default in answers.items():

@@ -1,9 +1,11 @@
 """Shape the generated repository to the answers, check it, and print the team's next steps.
 
-``main()`` is the table of contents: the removals the answers call for, then the checks. The hook
-is offline and deterministic (cruft re-runs it on every update) and needs only what cookiecutter
-installs (PyYAML comes with it). A failed check names the file and the answer behind it and exits
-1, and cookiecutter then removes the whole output.
+``main()`` is the table of contents: the repository takes the shape the manifest gives these
+answers (``__files`` in cookiecutter.json, which cookiecutter renders: each path that exists only
+for some answers, with its condition, and where a whole-file alternative goes), then the checks.
+The hook is offline and deterministic (cruft re-runs it on every update) and needs only what
+cookiecutter installs (PyYAML comes with it). A failed check names the file and the answer behind
+it and exits 1, and cookiecutter then removes the whole output.
 """
 import json
 import re
@@ -15,120 +17,38 @@ import yaml
 
 ANSWERS_JSON = r"""{{ cookiecutter | jsonify }}"""
 
-# Paths that exist only for one answer, relative to the generated repository;
-# "{project}" stands for the package name.
-ARM_PATHS = (
-    "environment_setup/arm-templates",
-    "environment_setup/arm_deploy.sh",
-    "environment_setup/iac-create-environment-pipeline-arm.yml",
-    ".github/workflows/infrastructure-arm.yml",
-)
-TERRAFORM_PATHS = (
-    "environment_setup/tf-templates",
-    "environment_setup/iac-create-environment-pipeline-tf.yml",
-    "environment_setup/install_terraform.sh",
-    "environment_setup/terraform_deploy.sh",
-    ".github/workflows/infrastructure-terraform.yml",
-)
-AKS_PATHS = ("{project}/scoring/deployment_config_aks.yml",)
-WEBAPP_PATHS = (
-    "ml_service/util/package_model.py",
-    "ml_service/tests/test_package_model.py",
-)
-# The thin Azure layer of each SDK; the model package itself is the same for both.
-SDK_V1_PATHS = (
-    ".pipelines/aml-step-template.yml",
-    ".pipelines/deploy-stage-template.yml",
-    ".pipelines/{project}-get-model-id-artifact-template.yml",
-    ".pipelines/{project}-publish-model-artifact-template.yml",
-    "{project}/training/train_aml.py",
-    "{project}/training/test_train_aml.py",
-    "{project}/evaluate/evaluate_model.py",
-    "{project}/evaluate/test_evaluate_model.py",
-    "{project}/register/register_model.py",
-    "{project}/register/test_register_model.py",
-    "{project}/scoring/inference_config.yml",
-    "{project}/scoring/deployment_config_aci.yml",
-    "ml_service/pipelines",
-    "ml_service/util/attach_compute.py",
-    "ml_service/util/deploy_model.py",
-    "ml_service/util/env_variables.py",
-    "ml_service/util/manage_environment.py",
-    "ml_service/util/model_artifact.py",
-    "ml_service/util/register_dataset.py",
-    "ml_service/util/workspace.py",
-    "ml_service/tests/conftest.py",
-    "ml_service/tests/test_build_train_pipeline.py",
-    "ml_service/tests/test_deploy_model.py",
-    "ml_service/tests/test_env_variables.py",
-    "ml_service/tests/test_run_train_pipeline.py",
-    "ml_service/tests/test_util.py",
-)
-SDK_V2_PATHS = (
-    "{project}/training/train_step.py",
-    "{project}/training/test_train_step.py",
-    "{project}/evaluate/evaluate_step.py",
-    "{project}/evaluate/test_evaluate_step.py",
-    "{project}/register/register_step.py",
-    "{project}/register/registry.py",
-    "{project}/register/test_register_step.py",
-    "ml_service/azureml",
-    "ml_service/tests/test_azureml_yaml.py",
-    "ml_service/tests/test_azureml_training.py",
-    "ml_service/tests/test_azureml_online_endpoint.py",
-    "ml_service/tests/stand_in_ml_client.py",
-)
-# A file named ``<name>.v2<suffix>`` is the v2 version of ``<name><suffix>``: it takes that
-# file's place when azureml_sdk is v2 and goes when it is v1.
-SDK_V2_MARK = ".v2"
-AZURE_DEVOPS_PATHS = (
-    ".pipelines",
-    "environment_setup/azure-devops.json",
-    "environment_setup/azure_devops_setup.py",
-    "environment_setup/test_azure_devops_setup.py",
-    "environment_setup/arm_deploy.sh",
-    "environment_setup/iac-create-environment-pipeline-arm.yml",
-    "environment_setup/iac-create-environment-pipeline-tf.yml",
-    "environment_setup/install_terraform.sh",
-    "environment_setup/terraform_deploy.sh",
-    "environment_setup/iac-remove-environment-pipeline.yml",
-    "environment_setup/docker-image-pipeline.yml",
-    "environment_setup/Dockerfile",
-)
-GITHUB_ACTIONS_PATHS = (
-    ".github",
-    "environment_setup/github.json",
-    "environment_setup/github_setup.py",
-    "environment_setup/test_github_setup.py",
-    "ml_service/util/junit_summary.py",
-    "ml_service/tests/test_junit_summary.py",
-    "ml_service/tests/stand_in_cli.py",
-    "ml_service/tests/test_workflow_scripts.py",
-)
-# Which answer keeps which paths: a path is kept only when every entry that lists it (or a
-# folder above it) matches the answers.
-OPTIONAL_PATHS = {
-    ("iac_tool", "arm"): ARM_PATHS,
-    ("iac_tool", "terraform"): TERRAFORM_PATHS,
-    ("deploy_aks", True): AKS_PATHS,
-    ("deploy_webapp", True): WEBAPP_PATHS,
-    ("azureml_sdk", "v1"): SDK_V1_PATHS,
-    ("azureml_sdk", "v2"): SDK_V2_PATHS,
-    ("orchestrator", "azure_devops"): AZURE_DEVOPS_PATHS,
-    ("orchestrator", "github_actions"): GITHUB_ACTIONS_PATHS,
-}
-
 
 def load_answers(text=ANSWERS_JSON):
     """Parse the answers that cookiecutter rendered into this file."""
     return json.loads(text)
 
 
-def unwanted_paths(answers):
-    """The paths of every answer not chosen, in OPTIONAL_PATHS order, "{project}" filled in."""
-    return [path.format(project=answers["project_name"])
-            for (key, value), paths in OPTIONAL_PATHS.items() if answers[key] != value
-            for path in paths]
+def condition(path, value):
+    """A rendered condition of the manifest as a bool: cookiecutter renders a Jinja comparison
+    as "True" or "False", and anything else is a mistake in cookiecutter.json."""
+    if value not in ("True", "False"):
+        raise ValueError(f"__files: the condition of {path} renders {value!r}, not True or False")
+    return value == "True"
+
+
+def removed_paths(files):
+    """The paths of the manifest (``__files``, rendered) that the answers leave out: a path whose
+    condition is false, and an alternative that does not take its namesake's place."""
+    return [path for path, rule in files.items()
+            if not condition(path, rule["when"] if isinstance(rule, dict) else rule)]
+
+
+def alternatives(files):
+    """``{alternative: the path whose place it takes}`` for the answers."""
+    return {path: rule["to"] for path, rule in files.items()
+            if isinstance(rule, dict) and condition(path, rule["when"])}
+
+
+def is_kept(relative, files):
+    """Whether ``relative`` (a path of the generated repository) is in it for these answers:
+    neither it nor a folder above it is left out."""
+    return not any(relative == gone or relative.startswith(gone + "/")
+                   for gone in removed_paths(files))
 
 
 def remove_paths(root, paths):
@@ -146,20 +66,14 @@ def remove_paths(root, paths):
         removed.append(path)
 
 
-def sdk_v2_variants(root):
-    """``{v2 file: the file it replaces}`` for every ``<name>.v2<suffix>`` under ``root``."""
-    return {path: path.with_name(path.name.replace(SDK_V2_MARK + path.suffix, path.suffix))
-            for path in sorted(root.rglob(f"*{SDK_V2_MARK}.*"))
-            if path.name.endswith(SDK_V2_MARK + path.suffix)}
-
-
-def choose_sdk_variants(root, sdk):
-    """Put each v2 file in its v1 namesake's place for v2; drop the v2 files for v1."""
-    for variant, replaced in sdk_v2_variants(root).items():
-        if sdk == "v2":
-            variant.replace(replaced)
-        else:
-            variant.unlink()
+def shape(root, files):
+    """Leave out of the repository at ``root`` what the manifest says these answers do not
+    bring, then put each chosen alternative in its namesake's place (unless it went with a
+    folder that was left out)."""
+    remove_paths(root, sorted(removed_paths(files), key=lambda path: path.count("/")))
+    for alternative, replaced in alternatives(files).items():
+        if is_kept(alternative, files):
+            (root / alternative).replace(root / replaced)
 
 
 def parse_problems(root):
@@ -224,62 +138,49 @@ ARM_TEMPLATE = "environment_setup/arm-templates/cloud-environment.json"
 TERRAFORM_VARIABLES = "environment_setup/tf-templates/variables.tf"
 
 GITHUB_SETUP = "environment_setup/github.json"
-# The answers a file belongs to, when it exists only for some.
-AZURE_DEVOPS = {"orchestrator": "azure_devops"}
-GITHUB_ACTIONS = {"orchestrator": "github_actions"}
-ARM = {"iac_tool": "arm"}
-TERRAFORM = {"iac_tool": "terraform"}
-
-# Where each answer must appear: (file, keys to the value inside it, answer key, and the
-# answers the file belongs to, if it exists only for some).
+# Where each answer must appear, in the files the answers bring (the manifest says which):
+# (file, keys to the value inside it, answer key).
 EXPECTED_VALUES = (
-    (".env.example", ("BASE_NAME",), "base_name", None),
-    (".env.example", ("LOCATION",), "location", None),
-    (".env.example", ("WORKSPACE_NAME",), "workspace_name", None),
-    (VARIABLES_TEMPLATE, ("variables", "SOURCES_DIR_TRAIN", "value"), "project_name",
-     AZURE_DEVOPS),
-    (VARIABLES_TEMPLATE, ("variables", "DATASET_NAME", "value"), "dataset_name", AZURE_DEVOPS),
-    (VARIABLES_TEMPLATE, ("variables", "DATASTORE_NAME", "value"), "datastore_name",
-     AZURE_DEVOPS),
-    (VARIABLES_TEMPLATE, ("variables", "MODEL_NAME", "value"), "__model_name", AZURE_DEVOPS),
+    (".env.example", ("BASE_NAME",), "base_name"),
+    (".env.example", ("LOCATION",), "location"),
+    (".env.example", ("WORKSPACE_NAME",), "workspace_name"),
+    (VARIABLES_TEMPLATE, ("variables", "SOURCES_DIR_TRAIN", "value"), "project_name"),
+    (VARIABLES_TEMPLATE, ("variables", "DATASET_NAME", "value"), "dataset_name"),
+    (VARIABLES_TEMPLATE, ("variables", "DATASTORE_NAME", "value"), "datastore_name"),
+    (VARIABLES_TEMPLATE, ("variables", "MODEL_NAME", "value"), "__model_name"),
     (".pipelines/{project}-cd.yml", ("resources", "pipelines", 0, "source"),
-     "__ci_pipeline_name", AZURE_DEVOPS),
-    (".pipelines/{project}-ci.yml", ("variables", 1, "group"), "variable_group_name",
-     AZURE_DEVOPS),
-    (".pipelines/{project}-ci.yml", ("trigger", "paths", "include", 0), "project_name",
-     AZURE_DEVOPS),
+     "__ci_pipeline_name"),
+    (".pipelines/{project}-ci.yml", ("variables", 1, "group"), "variable_group_name"),
+    (".pipelines/{project}-ci.yml", ("trigger", "paths", "include", 0), "project_name"),
     ("environment_setup/iac-remove-environment-pipeline.yml", ("variables", 0, "group"),
-     "variable_group_name", AZURE_DEVOPS),
-    ("environment_setup/azure-devops.json", ("variable_group", "name"), "variable_group_name",
-     AZURE_DEVOPS),
-    ("environment_setup/azure-devops.json", ("pipelines", 1, "name"), "__ci_pipeline_name",
-     AZURE_DEVOPS),
-    (GITHUB_SETUP, ("variables", "BASE_NAME"), "base_name", GITHUB_ACTIONS),
-    (GITHUB_SETUP, ("variables", "LOCATION"), "location", GITHUB_ACTIONS),
-    (GITHUB_SETUP, ("variables", "RESOURCE_GROUP"), "resource_group", GITHUB_ACTIONS),
-    (GITHUB_SETUP, ("variables", "WORKSPACE_NAME"), "workspace_name", GITHUB_ACTIONS),
-    (GITHUB_SETUP, ("repository",), "repo_name", GITHUB_ACTIONS),
-    ("{project}/conda_dependencies.yml", ("name",), "__aml_env_name", None),
-    (ARM_TEMPLATE, ("parameters", "location", "defaultValue"), "location", ARM),
-    (ARM_TEMPLATE, ("parameters", "workspace", "defaultValue"), "workspace_name", ARM),
-    (TERRAFORM_VARIABLES, ("BASE_NAME",), "base_name", TERRAFORM),
-    (TERRAFORM_VARIABLES, ("WORKSPACE_NAME",), "workspace_name", TERRAFORM),
-    (TERRAFORM_VARIABLES, ("RESOURCE_GROUP",), "resource_group", TERRAFORM),
+     "variable_group_name"),
+    ("environment_setup/azure-devops.json", ("variable_group", "name"), "variable_group_name"),
+    ("environment_setup/azure-devops.json", ("pipelines", 1, "name"), "__ci_pipeline_name"),
+    (GITHUB_SETUP, ("variables", "BASE_NAME"), "base_name"),
+    (GITHUB_SETUP, ("variables", "LOCATION"), "location"),
+    (GITHUB_SETUP, ("variables", "RESOURCE_GROUP"), "resource_group"),
+    (GITHUB_SETUP, ("variables", "WORKSPACE_NAME"), "workspace_name"),
+    (GITHUB_SETUP, ("repository",), "repo_name"),
+    ("{project}/conda_dependencies.yml", ("name",), "__aml_env_name"),
+    (ARM_TEMPLATE, ("parameters", "location", "defaultValue"), "location"),
+    (ARM_TEMPLATE, ("parameters", "workspace", "defaultValue"), "workspace_name"),
+    (TERRAFORM_VARIABLES, ("BASE_NAME",), "base_name"),
+    (TERRAFORM_VARIABLES, ("WORKSPACE_NAME",), "workspace_name"),
+    (TERRAFORM_VARIABLES, ("RESOURCE_GROUP",), "resource_group"),
     ("environment_setup/iac-remove-environment-pipeline.yml", ("variables", "KEY_VAULT", "value"),
-     "__key_vault", AZURE_DEVOPS),
+     "__key_vault"),
     ("environment_setup/iac-create-environment-pipeline-tf.yml",
-     ("variables", "TERRAFORM_SHA256", "value"), "__terraform_sha256",
-     {**TERRAFORM, **AZURE_DEVOPS}),
+     ("variables", "TERRAFORM_SHA256", "value"), "__terraform_sha256"),
 )
 
 
 def expectation_problems(root, answers):
     """One message for each answer that is not where the generated files need it."""
     problems = []
-    for relative, keys, answer, only_for in EXPECTED_VALUES:
-        if any(answers[key] != value for key, value in (only_for or {}).items()):
-            continue
+    for relative, keys, answer in EXPECTED_VALUES:
         relative = relative.format(project=answers["project_name"])
+        if not is_kept(relative, answers["__files"]):
+            continue
         try:
             found = look_up(read_document(root / relative), keys)
         except (OSError, LookupError, StopIteration, TypeError, ValueError,
@@ -349,10 +250,9 @@ def github_steps(answers):
 
 
 def finish(root, answers):
-    """Remove the files of the options not chosen from the repository at ``root``, then check
-    what is left: one message per problem. The organiser calls this for each team in-process."""
-    remove_paths(root, unwanted_paths(answers))
-    choose_sdk_variants(root, answers["azureml_sdk"])
+    """Shape the repository at ``root`` to the manifest, then check what is left: one message
+    per problem. The organiser calls this for each team in-process."""
+    shape(root, answers["__files"])
     return parse_problems(root) + expectation_problems(root, answers)
 
 

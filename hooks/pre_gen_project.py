@@ -1,9 +1,16 @@
 """Validate every answer, and every Azure name derived from the answers, before anything is written.
 
 All problems are reported at once, one line each, as ``<key>='<value>': <what is wrong>; allowed:
-<form>`` (a value computed from other answers says ``<key> (from <answer>)``), then one line saying
+<form>`` (a value computed from other answers says ``<key> (from <answers>)``), then one line saying
 nothing was written and which answers to change; the hook exits 1 and cookiecutter removes the
 folder it created. ``find_problems(answers, template)`` is the whole check, for other callers too.
+
+Which Azure names exist for these answers is the manifest's to say (``__resources`` in
+cookiecutter.json: a resource the answers do not create renders an empty name, which is not
+checked). Which answers a derived name comes from is read from cookiecutter.json as written, its
+``cookiecutter.<key>`` references followed through other derived names: cookiecutter gives the
+hook the template's folder (``_repo_dir``); cruft's update does not, and then a derived name is
+blamed alone.
 
 This file is valid Python before cookiecutter renders it: the answers arrive as JSON inside raw
 string literals (cookiecutter's ``jsonify`` filter escapes quotes, backslashes and braces), so the
@@ -19,6 +26,7 @@ ANSWERS_JSON = r"""{{ cookiecutter | jsonify }}"""
 # cookiecutter.json's public answers as written, with what the user typed in place of a default
 # (empty when cruft renders this hook: its context has no such copy).
 TEMPLATE_JSON = r"""{{ _cookiecutter | default({}) | jsonify }}"""
+TEMPLATE_FILE = "cookiecutter.json"
 
 # Modules the generated project imports, besides the standard library, and its own top-level
 # names (``training``, ``evaluate`` and ``register`` are imported from inside the Azure ML step
@@ -135,12 +143,8 @@ NAME_RULES = {
     ),
 }
 
-# Names that exist only for one answer's value: checked only when that value is chosen.
 # GitHub Actions deploys to a QA endpoint before production, under the same rule.
 NAME_RULES["__qa_online_endpoint_name"] = NAME_RULES["__online_endpoint_name"]
-
-ONLY_WHEN = {"__online_endpoint_name": ("azureml_sdk", "v2"),
-             "__qa_online_endpoint_name": ("orchestrator", "github_actions")}
 
 # Combinations with no sound path: (answer, its value, the answer and value it excludes, why).
 REFUSED_COMBINATIONS = (
@@ -163,19 +167,6 @@ REFUSED_COMBINATIONS = (
 SAFE_TEXT_KEYS = ("variable_group_name", "azure_rm_svc_connection", "workspace_svc_connection")
 UNSAFE_TEXT = re.compile(r"[\"'$`\\\r\n]")
 
-# Derived Azure names (cookiecutter.json's "__" keys, never typed) and the answer each comes from.
-DERIVED_FROM = {
-    "__storage_account": "base_name",
-    "__tf_state_storage_account": "base_name",
-    "__container_registry": "base_name",
-    "__key_vault": "base_name",
-    "__app_insights": "base_name",
-    "__log_analytics": "base_name",
-    "__aks_cluster_name": "base_name",
-    "__app_service_plan": "base_name",
-    "__online_endpoint_name": "project_name",
-    "__qa_online_endpoint_name": "project_name",
-}
 # How a default computed from other answers names them.
 REFERENCE = re.compile(r"cookiecutter\.(\w+)")
 
@@ -185,9 +176,21 @@ def load_answers(text=ANSWERS_JSON):
     return json.loads(text)
 
 
-def load_template(text=TEMPLATE_JSON):
-    """Parse the answers as written in cookiecutter.json (defaults still Jinja)."""
-    return json.loads(text)
+def load_template(answers, text=TEMPLATE_JSON):
+    """cookiecutter.json as written (defaults still Jinja), with what the user typed in place of
+    a default: from the template's folder when cookiecutter names it, else (cruft) empty."""
+    try:
+        with open(f"{answers['_repo_dir']}/{TEMPLATE_FILE}", encoding="utf-8") as declared:
+            return written_over(json.load(declared), json.loads(text))
+    except (KeyError, OSError, ValueError):
+        return {}
+
+
+def written_over(declared, written):
+    """``declared`` (cookiecutter.json as written) with the values of ``written`` (its public
+    answers, a typed one in place of its default) over it; a choice keeps its declared list."""
+    return {**declared, **{key: value for key, value in written.items()
+                           if not isinstance(declared.get(key), list)}}
 
 
 def rendered_default(raw, answers):
@@ -201,14 +204,22 @@ def rendered_default(raw, answers):
         return None
 
 
+def references(raw):
+    """The keys a value of cookiecutter.json (text, or a list or dict of them) names, in order."""
+    return list(dict.fromkeys(REFERENCE.findall(json.dumps(raw))))
+
+
 def derivations(answers, template):
-    """``{key: [answers its value was computed from]}`` for every derived name, and for every
-    answer still at a default computed from other answers (one the user did not type)."""
-    derived = {key: [source] for key, source in DERIVED_FROM.items()}
+    """``{key: [keys its value was computed from]}`` for every derived name (a ``__`` key of
+    ``template``), and for every answer still at a default computed from other answers (one the
+    user did not type)."""
+    derived = {}
     for key, raw in (template or {}).items():
-        if (not key.startswith("_") and isinstance(raw, str) and REFERENCE.search(raw)
-                and rendered_default(raw, answers) == answers.get(key)):
-            derived[key] = list(dict.fromkeys(REFERENCE.findall(raw)))
+        if key.startswith("__") and references(raw):
+            derived[key] = references(raw)
+        elif (not key.startswith("_") and isinstance(raw, str) and references(raw)
+              and rendered_default(raw, answers) == answers.get(key)):
+            derived[key] = references(raw)
     return derived
 
 
@@ -218,6 +229,15 @@ def sources_of(key, derived):
     for source in derived.get(key, []):
         sources += [source, *sources_of(source, derived)]
     return list(dict.fromkeys(sources))
+
+
+def answers_behind(key, declared):
+    """The answers (keys without '_') the default of ``key`` in ``declared`` (cookiecutter.json
+    as written) is built from, through any derived names between them."""
+    found = []
+    for source in references(declared.get(key, "")):
+        found += answers_behind(source, declared) if source.startswith("_") else [source]
+    return list(dict.fromkeys(found))
 
 
 def describe(key, value, what, allowed, typed_from=()):
@@ -249,7 +269,7 @@ PROJECT_NAME_ALLOWED = (
 )
 
 
-def answer_problem(key, value, answers):
+def answer_problem(key, value):
     """``(what is wrong, what is allowed)`` for one answer or derived name, or None."""
     if key == "project_name":
         problem = project_name_problem(value)
@@ -261,41 +281,73 @@ def answer_problem(key, value, answers):
         if not value.strip() or UNSAFE_TEXT.search(value):
             return ("is empty or has a quote, '$', '`', a backslash or a line break",
                     "any other text")
-        return None
-    # cookiecutter refuses other choices itself, but not in an edited replay file.
-    if key == "location" and value not in answers["_azure_regions"]:
-        return "is not a known Azure region", "one of " + ", ".join(answers["_azure_regions"])
     return None
 
 
-CHECKED_KEYS = ("project_name", *NAME_RULES, *SAFE_TEXT_KEYS, "location")
+def choice_problem(key, value, template):
+    """``(what is wrong, what is allowed)`` for an answer outside its choices in ``template``
+    (cookiecutter refuses one itself, but not in an edited replay file), or None."""
+    choices = (template or {}).get(key)
+    if isinstance(choices, list) and value not in choices:
+        return "is not one of the choices", "one of " + ", ".join(map(str, choices))
+    return None
+
+
+CHECKED_KEYS = ("project_name", *NAME_RULES, *SAFE_TEXT_KEYS)
 
 
 def find_problems(answers, template=None):
     """Every problem with ``answers`` (the rendered context) as one message each, in key order.
 
-    ``template`` is cookiecutter.json as written: with it, an answer left at a default computed
-    from other answers is blamed on what the user typed, as the derived Azure names always are. A
-    derived value that fails because its source fails is left out (the source's message covers
-    it); one that fails on its own says which typed answers it came from.
+    ``template`` is cookiecutter.json as written, with the typed answers in place of their
+    defaults (``load_template``): with it, a value computed from other answers is blamed on what
+    the user typed, and a choice is checked against the list. A derived value that fails because
+    its source fails is left out (the source's message covers it); one that fails on its own says
+    which typed answers it came from.
     """
     derived = derivations(answers, template)
-    found = {key: problem for key in CHECKED_KEYS if applies(key, answers)
-             and (problem := answer_problem(key, answers[key], answers))}
+    found = {key: problem for key in CHECKED_KEYS if exists(key, answers)
+             and (problem := answer_problem(key, answers[key]))}
+    found.update({key: problem for key in (template or {}) if not key.startswith("_")
+                  and (problem := choice_problem(key, answers.get(key), template))})
     problems = []
     for key, (what, allowed) in found.items():
         sources = sources_of(key, derived)
         if any(source in found for source in sources):
             continue
         typed = [source for source in sources if source not in derived]
-        problems.append(describe(key, answers[key], what, allowed, typed))
+        problems.append(describe(key, answers[key], what, allowed + project_name_limit(
+            key, answers, what, template), typed))
     return problems + combination_problems(answers)
 
 
-def applies(key, answers):
-    """Whether ``key`` exists with these answers (see ONLY_WHEN)."""
-    answer, chosen = ONLY_WHEN.get(key, (None, None))
-    return answer is None or answers[answer] == chosen
+def exists(key, answers):
+    """Whether the name ``key`` is used with these answers: a resource of the manifest exists
+    when its name renders non-empty; any other answer always does."""
+    resource = answers.get("__resources", {}).get(key)
+    return resource is None or resource["name"] != ""
+
+
+def project_name_limit(key, answers, what, template):
+    """For a name built from project_name that is too long, the longest project_name that every
+    name built from it leaves room for, with the other answers they are built from (with v2, the
+    online endpoints' names hold both base_name and project_name)."""
+    if (key not in NAME_RULES or not what.endswith("characters long")
+            or "project_name" not in answers_behind(key, template or {})):
+        return ""
+    rooms = {name: project_name_room(name, answers) for name in NAME_RULES
+             if name in answers and exists(name, answers)
+             and "project_name" in answers_behind(name, template)}
+    others = " and ".join(dict.fromkeys(
+        f"{source}={answers[source]!r}" for name in rooms
+        for source in answers_behind(name, template) if source != "project_name"))
+    return f" (so a project_name of at most {min(rooms.values())} characters" + (
+        f" with {others})" if others else ")")
+
+
+def project_name_room(key, answers):
+    """The longest project_name the name ``key`` has room for with the other answers in it."""
+    return NAME_RULES[key].max_length - (len(answers[key]) - len(answers["project_name"]))
 
 
 def combination_problems(answers):
@@ -325,7 +377,7 @@ def failure_summary(answers, problems):
 
 def main():
     answers = load_answers()
-    problems = find_problems(answers, load_template())
+    problems = find_problems(answers, load_template(answers))
     if problems:
         for problem in problems:
             print(f"ERROR: {problem}", file=sys.stderr)

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 REQUIRED_COLUMN = "team_number"
 # The answers that name a team: two teams may not share one.
 UNIQUE_ANSWERS = ("team_number", "repo_name", "base_name")
-# The prefix of a team's Azure names ("unique per team"): every name cookiecutter.json derives
-# from it names one team's resource, and several of them are unique across all of Azure.
+# The prefix of a team's Azure names ("unique per team"): every resource of the manifest whose
+# derived name is built from it is one team's, and several are unique across all of Azure.
 AZURE_PREFIX = "base_name"
 CRUFT_FILE = ".cruft.json"
 
@@ -36,23 +36,32 @@ class Team:
         return self.answers["repo_name"]
 
 
+def built_from(key, template):
+    """The answers the declared default of ``key`` is built from, through derived names."""
+    return set(template.hook("pre_gen_project").answers_behind(key, template.declared))
+
+
 def azure_name_keys(template):
-    """The derived names (``__`` keys of cookiecutter.json) built from the Azure prefix: a new one
-    (an endpoint name, say) is checked for uniqueness the day it is added."""
-    return [key for key, value in template.declared.items()
-            if key.startswith("__") and isinstance(value, str)
-            and AZURE_PREFIX in template.references(key)]
+    """The derived names of the manifest's resources (``__resources`` in cookiecutter.json) built
+    from the Azure prefix: a new resource is checked for uniqueness the day it is added."""
+    return [key for key in template.declared["__resources"]
+            if key.startswith("__") and AZURE_PREFIX in built_from(key, template)]
 
 
-def unique_keys(template):
-    return list(UNIQUE_ANSWERS) + azure_name_keys(template)
+def team_names(team, template):
+    """``{key: name}`` that must be the team's alone: its unique answers, and the names of the
+    resources its answers create that are built from the Azure prefix."""
+    resources = team.answers["__resources"]
+    return {**{key: team.answers[key] for key in UNIQUE_ANSWERS},
+            **{key: resources[key]["name"] for key in azure_name_keys(template)
+               if resources[key]["name"]}}
 
 
 def label(key, template):
     """How a key is named in a message: derived names say what they come from, as in the hook."""
     if not key.startswith("_"):
         return key
-    return f"{key.lstrip('_')} (from {', '.join(sorted(template.references(key)))})"
+    return f"{key.lstrip('_')} (from {', '.join(sorted(built_from(key, template)))})"
 
 
 def read_rows(path, template):
@@ -110,7 +119,8 @@ def check_row(template, cells):
         # The hook's rules need every answer as typed: they wait until the cells are fixed.
         return answers, list(refused.values())
     # With cookiecutter.json as written, the hook blames what the roster says, not a default.
-    return answers, template.hook("pre_gen_project").find_problems(answers, written)
+    hook = template.hook("pre_gen_project")
+    return answers, hook.find_problems(answers, hook.written_over(template.declared, written))
 
 
 def causes(keys, team, template):
@@ -118,7 +128,7 @@ def causes(keys, team, template):
     built from another of ``keys`` (repo_name from team_number, Azure names from base_name)."""
     blamed, seen = [], set()
     for key in keys:
-        if key in team.cells or not template.references(key) & seen:
+        if key in team.cells or not built_from(key, template) & seen:
             blamed.append(key)
         seen.add(key)
     return blamed
@@ -131,12 +141,13 @@ def collision_problems(teams, template):
     problems = []
     for team in teams:
         shared = {}  # earlier team -> the keys this team shares with it
-        for key in unique_keys(template):
-            owner = first_owner.setdefault((key, str(team.answers[key]).casefold()), team)
+        names = team_names(team, template)
+        for key, name in names.items():
+            owner = first_owner.setdefault((key, str(name).casefold()), team)
             if owner is not team:
                 shared.setdefault(owner, []).append(key)
         for owner, keys in shared.items():
-            problems += [(team, f"{label(key, template)}={team.answers[key]!r}: also on line "
+            problems += [(team, f"{label(key, template)}={names[key]!r}: also on line "
                                 f"{owner.line} (team {owner.number}); allowed: a value no other "
                                 "team in the roster has (letter case ignored)")
                          for key in causes(keys, team, template)]

@@ -91,10 +91,6 @@ class Template:
                     "teams to its last commit: commit them first")
         return None
 
-    def references(self, key):
-        """The answers the declared default of ``key`` is built from."""
-        return set(re.findall(r"cookiecutter\.(\w+)", json.dumps(self.declared[key])))
-
 
 @functools.lru_cache(maxsize=None)
 def load_foreign_hook(path):

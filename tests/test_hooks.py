@@ -105,7 +105,7 @@ def test_no_answer_can_hold_a_quote_or_a_backslash(key, default_context):
     # The templates quote answers with ' in YAML and dotenv and with " in Terraform and Python,
     # and escape nothing: an answer with one of these characters could not render as typed.
     assert [char for char in "'\"\\"
-            if pre_gen.answer_problem(key, f"abc{char}def", default_context) is None] == []
+            if pre_gen.answer_problem(key, f"abc{char}def") is None] == []
 
 
 def test_a_derived_name_that_fails_with_its_answer_is_reported_once():
@@ -143,10 +143,14 @@ def test_the_last_line_says_nothing_was_written_and_what_to_change(default_conte
 
 
 def test_every_problem_is_listed_at_once(default_context):
+    # An edited replay file can hold a region cookiecutter.json does not offer.
     answers = {**default_context, "team_number": "x", "location": "mars",
                "variable_group_name": " ", "project_name": "Json"}
-    keys = [problem.split("=")[0] for problem in pre_gen.find_problems(answers)]
-    assert keys == ["project_name", "team_number", "variable_group_name", "location"]
+    problems = pre_gen.find_problems(answers, template_answers())
+    assert [problem.split("=")[0] for problem in problems] == [
+        "project_name", "team_number", "variable_group_name", "location"]
+    assert problems[-1].startswith("location='mars': is not one of the choices; allowed: one of "
+                                   "australiaeast, australiasoutheast, ")
 
 
 def test_answers_arrive_as_json_whatever_they_contain():
@@ -294,13 +298,41 @@ def test_env_example_sourced_by_bash_gives_the_answers_as_typed(sdk):
 
 # --- post_gen_project -------------------------------------------------------------------------
 
-def test_remove_paths_removes_files_and_folders(tmp_path):
-    (tmp_path / "pkg" / "scoring").mkdir(parents=True)
-    (tmp_path / "pkg" / "scoring" / "aks.yml").write_text("a: 1\n")
-    (tmp_path / "tf").mkdir()
-    (tmp_path / "tf" / "main.tf").write_text("")
-    post_gen.remove_paths(tmp_path, ("pkg/scoring/aks.yml", "tf", "tf/main.tf"))
-    assert sorted(p.name for p in tmp_path.rglob("*")) == ["pkg", "scoring"]
+def tree(root):
+    return {path.relative_to(root).as_posix(): path.read_text(encoding="utf-8")
+            for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+def test_shape_removes_what_the_answers_leave_out_and_moves_alternatives(tmp_path):
+    for name in ("ci.yml", "ci.v2.yml", "tf/main.tf", "tf/nested.tf", "notes.md", "keep.md"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(name, encoding="utf-8")
+    post_gen.shape(tmp_path, {
+        "tf": "False",
+        "tf/nested.tf": "True",  # kept by its own condition, gone with its folder
+        "notes.md": "False",
+        "keep.md": "True",
+        "ci.v2.yml": {"when": "True", "to": "ci.yml"},
+    })
+    assert tree(tmp_path) == {"ci.yml": "ci.v2.yml", "keep.md": "keep.md"}
+
+
+def test_an_alternative_not_chosen_leaves_its_namesake(tmp_path):
+    for name in ("ci.yml", "ci.v2.yml"):
+        (tmp_path / name).write_text(name, encoding="utf-8")
+    post_gen.shape(tmp_path, {"ci.v2.yml": {"when": "False", "to": "ci.yml"}})
+    assert tree(tmp_path) == {"ci.yml": "ci.yml"}
+
+
+def test_a_path_missing_from_the_repository_is_a_template_bug(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        post_gen.shape(tmp_path, {"nothing-here.yml": "False"})
+
+
+@pytest.mark.parametrize("rendered", ["", "yes", "false"])
+def test_a_condition_must_render_true_or_false(tmp_path, rendered):
+    with pytest.raises(ValueError, match="renders"):
+        post_gen.shape(tmp_path, {"file.yml": rendered})
 
 
 def test_next_steps_with_github_actions_name_the_set_up_and_the_workflows(default_context):
@@ -310,36 +342,6 @@ def test_next_steps_with_github_actions_name_the_set_up_and_the_workflows(defaul
     assert "resource group eyteam1-AML-RG" in steps
     assert ".github/workflows/infrastructure-terraform.yml" in steps
     assert "Azure DevOps" not in steps and ".pipelines" not in steps
-
-
-def test_unwanted_paths_are_every_unchosen_answers_paths(default_context):
-    answers = {**default_context, "project_name": "pkg", "deploy_aks": False}
-    unwanted = post_gen.unwanted_paths(answers)
-    assert "pkg/scoring/deployment_config_aks.yml" in unwanted
-    assert set(post_gen.TERRAFORM_PATHS) | set(post_gen.GITHUB_ACTIONS_PATHS) <= set(unwanted)
-    assert not set(post_gen.ARM_PATHS + post_gen.AZURE_DEVOPS_PATHS) - set(
-        post_gen.TERRAFORM_PATHS) & set(unwanted)
-
-
-def test_remove_paths_refuses_a_missing_path(tmp_path):
-    # A removal list that drifted from the template is a template bug, not something to skip.
-    with pytest.raises(FileNotFoundError):
-        post_gen.remove_paths(tmp_path, ("nothing-here.yml",))
-
-
-@pytest.mark.parametrize("sdk", ["v1", "v2"])
-def test_sdk_variants_replace_their_namesakes_for_v2_and_go_for_v1(tmp_path, sdk):
-    (tmp_path / ".pipelines").mkdir()
-    for name, text in {"requirements.txt": "v1", "requirements.v2.txt": "v2",
-                       ".env.example": "v1", ".env.v2.example": "v2",
-                       ".pipelines/pkg-ci.yml": "v1", ".pipelines/pkg-ci.v2.yml": "v2",
-                       "notes.v2": "not a variant: no suffix after the mark"}.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    post_gen.choose_sdk_variants(tmp_path, sdk)
-    files = {path.relative_to(tmp_path).as_posix(): path.read_text(encoding="utf-8")
-             for path in tmp_path.rglob("*") if path.is_file()}
-    assert files == {"requirements.txt": sdk, ".env.example": sdk, ".pipelines/pkg-ci.yml": sdk,
-                     "notes.v2": "not a variant: no suffix after the mark"}
 
 
 def test_parse_problems_names_the_file(tmp_path):
@@ -412,8 +414,8 @@ def test_defaults_are_the_workshop_answers():
     ({"azureml_sdk": "v2", "deploy_webapp": True},
      "ERROR: deploy_webapp=True: not with azureml_sdk='v2'"),
     ({"azureml_sdk": "v2", "project_name": "driver_training_for_all_teams"},
-     "ERROR: online_endpoint_name (from project_name)='eyteam1-driver-training-for-all-teams': "
-     "is 37 characters long"),
+     "ERROR: online_endpoint_name (from team_number, project_name)="
+     "'eyteam1-driver-training-for-all-teams': is 37 characters long"),
 ], ids=["aks", "webapp", "endpoint-name"])
 def test_v2_refusals_stop_generation_with_one_line_and_leave_nothing(
         cookies, tmpdir, capfd, overrides, line_start):
@@ -426,9 +428,51 @@ def test_v2_refusals_stop_generation_with_one_line_and_leave_nothing(
 
 
 def test_the_endpoint_name_is_checked_only_when_v2_uses_it():
+    # The manifest renders the name of a resource the answers do not create empty.
     long_name = {"project_name": "driver_training_for_all_teams"}
-    assert pre_gen.find_problems(dict(rendered_answers(**long_name))) == []
-    assert len(pre_gen.find_problems(dict(rendered_answers(azureml_sdk="v2", **long_name)))) == 1
+    assert rendered_answers(**long_name)["__resources"]["__online_endpoint_name"]["name"] == ""
+    assert problems_of(**long_name) == []
+    assert len(problems_of(azureml_sdk="v2", **long_name)) == 1
+
+
+def test_a_name_of_a_resource_the_answers_do_not_create_is_not_checked():
+    assert problems_of(azureml_sdk="v2", aci_deployment_name="Not-Used") == []
+    [problem] = problems_of(aci_deployment_name="Not-Used")
+    assert problem.startswith("aci_deployment_name='Not-Used': has N U")
+
+
+def test_the_endpoint_name_blames_every_answer_it_is_built_from():
+    """The endpoint's name is built from base_name and project_name (cookiecutter.json as
+    written says so); the line says how long project_name may be with that base_name."""
+    [problem] = problems_of(azureml_sdk="v2", base_name="abcdefghij",
+                            project_name="driver_training_v2xyzw")
+    assert problem == (
+        "online_endpoint_name (from base_name, project_name)='abcdefghij-driver-training-v2xyzw': "
+        "is 33 characters long; allowed: 3 to 32 letters, digits and hyphens, starting with a "
+        "letter, not ending in a hyphen (so a project_name of at most 21 characters with "
+        "base_name='abcdefghij')")
+    # With GitHub Actions the QA endpoint's name, 3 characters longer, leaves less room.
+    [problem] = problems_of(azureml_sdk="v2", orchestrator="github_actions",
+                            base_name="abcdefghij", project_name="driver_training_v2xyzw")
+    assert problem.endswith("(so a project_name of at most 18 characters with "
+                            "base_name='abcdefghij')")
+
+
+def test_the_hook_reads_cookiecutter_json_from_the_template_folder(tmp_path):
+    """cookiecutter names the template folder (``_repo_dir``); cruft's update does not, and then
+    a derived name is blamed alone."""
+    written = '{"project_name": "driver_training_v2xyzw", "location": ["eastus"]}'
+    (tmp_path / "cookiecutter.json").write_text(
+        '{"project_name": "x", "location": ["eastus", "westus"], "__n": "{{ cookiecutter.x }}"}',
+        encoding="utf-8")
+    assert pre_gen.load_template({"_repo_dir": str(tmp_path)}, written) == {
+        "project_name": "driver_training_v2xyzw", "location": ["eastus", "westus"],
+        "__n": "{{ cookiecutter.x }}"}
+    assert pre_gen.load_template({}, "{}") == {}
+    answers = rendered_answers(azureml_sdk="v2", base_name="abcdefghij",
+                               project_name="driver_training_v2xyzw")
+    [problem] = pre_gen.find_problems(answers, pre_gen.load_template(answers, "{}"))
+    assert problem.startswith("online_endpoint_name='abcdefghij-driver-training-v2xyzw': ")
 
 
 @pytest.mark.parametrize("value", ["eyteam1-driver-training", "abc", "a" * 32, "a1-b2"])
@@ -445,9 +489,9 @@ def test_invalid_endpoint_names(value):
 def test_the_qa_endpoint_name_is_checked_only_with_github_actions():
     # eyteam1-driver-training-for-al is 30 characters, its QA endpoint 33.
     long_name = {"azureml_sdk": "v2", "project_name": "driver_training_for_al"}
-    assert pre_gen.find_problems(dict(rendered_answers(**long_name))) == []
-    assert pre_gen.find_problems(dict(rendered_answers(orchestrator="github_actions",
-                                                       **long_name))) == [
-        "qa_online_endpoint_name (from project_name)='eyteam1-driver-training-for-al-qa': "
-        "is 33 characters long; allowed: 3 to 32 letters, digits and hyphens, starting with a "
-        "letter, not ending in a hyphen"]
+    assert problems_of(**long_name) == []
+    assert problems_of(orchestrator="github_actions", **long_name) == [
+        "qa_online_endpoint_name (from team_number, project_name)="
+        "'eyteam1-driver-training-for-al-qa': is 33 characters long; allowed: 3 to 32 letters, "
+        "digits and hyphens, starting with a letter, not ending in a hyphen (so a project_name "
+        "of at most 21 characters with base_name='eyteam1')"]

@@ -15,8 +15,8 @@ import pytest
 from hooks import pre_gen_project as pre_gen
 from organiser.cli import main as organiser
 from organiser.push import INSTALL_GH
-from organiser.resources import RESOURCES, team_resources
-from organiser.roster import unique_keys
+from organiser.resources import team_resources
+from organiser.roster import azure_name_keys
 from organiser.scratch import REPLACED, clean_leftovers
 from organiser.template import open_template
 from tests.support.bakes import (TEMPLATE_DIR, bake_once, rendered_answers,
@@ -113,8 +113,9 @@ def test_a_teams_azure_names_are_those_its_generated_readme_names(overrides):
     listed = team_resources(answers)
     assert [name for _, name in listed if f"`{name}`" not in readme] == []
     infrastructure = readme.split("## What the infrastructure creates")[1].split("\n## ")[0]
-    assert set(re.findall(r"\| `([^`]+)` \|", infrastructure)) <= {name for _, name in listed}
-    others = {answers[key] for _, key, _ in RESOURCES} - {name for _, name in listed}
+    assert re.findall(r"\| `([^`]+)` \|", infrastructure) == [name for _, name in listed]
+    # The names these answers would give the resources they do not create.
+    others = {answers[key] for key in answers["__resources"]} - {name for _, name in listed}
     assert [name for name in others if f"`{name}`" in readme] == []
 
 
@@ -260,8 +261,9 @@ def test_rows_are_checked_by_the_pre_generation_hook_itself(tmp_path, capsys, ke
     roster = write_roster(tmp_path, f"team_number,{key}\n5,{value}\n")
     assert organiser([str(roster), "--output-dir", str(tmp_path / "teams")]) == 1
     [error, _] = capsys.readouterr().err.splitlines()
-    answers, written = open_template(str(TEMPLATE_DIR)).render({"team_number": "5", key: value})
-    [problem] = pre_gen.find_problems(answers, written)
+    template = open_template(str(TEMPLATE_DIR))
+    answers, written = template.render({"team_number": "5", key: value})
+    [problem] = pre_gen.find_problems(answers, pre_gen.written_over(template.declared, written))
     assert error == "ERROR: roster.csv:2: team 5: " + problem
 
 
@@ -273,14 +275,22 @@ def test_a_row_is_blamed_for_what_it_says_not_for_defaults_built_from_it(tmp_pat
 
 
 def test_names_built_from_base_name_must_be_unique_without_naming_them(tmp_path, capsys):
-    # A template that adds a derived name (here one that two base names can share) has it
-    # checked across teams, though the organiser does not know the name.
+    # A template that adds a resource to the manifest, named from base_name (here so that two
+    # base names can share it), has it checked across teams, though the organiser does not
+    # know the name.
     template = tmp_path / "template"
     shutil.copytree(TEMPLATE_DIR / "hooks", template / "hooks")
     (template / "{{cookiecutter.project_name}}").mkdir()
-    declared = {**template_answers(), "__short_account": "{{ cookiecutter.base_name[:4] }}sa"}
+    declared = {}
+    for key, value in template_answers().items():
+        if key == "__resources":  # a derived name comes before the manifest that names it
+            declared["__short_account"] = "{{ cookiecutter.base_name[:4] }}sa"
+            value["__short_account"] = {"kind": "Short account",
+                                        "type": "Microsoft.Storage/storageAccounts",
+                                        "name": "{{ cookiecutter.__short_account }}"}
+        declared[key] = value
     (template / "cookiecutter.json").write_text(json.dumps(declared), encoding="utf-8")
-    assert "__short_account" in unique_keys(open_template(str(template)))
+    assert "__short_account" in azure_name_keys(open_template(str(template)))
     roster = write_roster(tmp_path, "team_number,base_name\n1,teama\n2,teamb\n")
     assert organiser([str(roster), "--output-dir", str(tmp_path / "teams"), "--dry-run",
                       "--template", str(template)]) == 1
@@ -290,11 +300,13 @@ def test_names_built_from_base_name_must_be_unique_without_naming_them(tmp_path,
 
 
 def test_every_derived_azure_name_is_checked_for_uniqueness():
-    keys = unique_keys(open_template(str(TEMPLATE_DIR)))
-    assert keys[:3] == ["team_number", "repo_name", "base_name"]
+    # The QA endpoint's name is built from base_name through the endpoint's.
+    keys = azure_name_keys(open_template(str(TEMPLATE_DIR)))
     assert {"__storage_account", "__container_registry", "__key_vault",
-            "__tf_state_storage_account", "__online_endpoint_name"} <= set(keys)
-    assert "__model_name" not in keys  # the same in every team's own workspace
+            "__tf_state_storage_account", "__online_endpoint_name",
+            "__qa_online_endpoint_name"} <= set(keys)
+    # The same in every team's own workspace: not unique across teams.
+    assert "__aks_compute_name" not in keys and "__compute_cluster_name" not in keys
 
 
 # --- failures and pushes ----------------------------------------------------------------------

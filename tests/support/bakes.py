@@ -14,19 +14,17 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from cookiecutter.generate import generate_context
 from cookiecutter.main import cookiecutter
-from cookiecutter.prompt import prompt_for_config
 
-from hooks import pre_gen_project
+from hooks import manifest
+# The option matrix's small options, crossed, are the manifest's combinations.
+from hooks.manifest import MAX_CROSSED_VALUES, crossed_combinations, option_values
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2]
 # The workshop's 19,393-row sample; never committed (competition licence), used when present.
 SHARED_SAMPLE_CSV = (
     TEMPLATE_DIR.parent / "shared" / "data" / "porto_seguro_safe_driver_prediction_input.csv"
 )
-# Options with more values than this are cycled through the matrix instead of crossed.
-MAX_CROSSED_VALUES = 4
 AZURE_DEVOPS = {"orchestrator": "azure_devops"}
 GITHUB_ACTIONS = {"orchestrator": "github_actions"}
 
@@ -44,30 +42,6 @@ def default_answers():
     """The answer each option takes with ``--no-input``: a choice's first value or the default."""
     return {key: value[0] if isinstance(value, list) else value
             for key, value in template_answers().items() if not key.startswith("_")}
-
-
-def option_values():
-    """Every value of every choice and boolean answer, in ``cookiecutter.json`` order."""
-    values = {}
-    for key, default in template_answers().items():
-        if key.startswith("_"):
-            continue
-        if isinstance(default, bool):
-            values[key] = [default, not default]
-        elif isinstance(default, list):
-            values[key] = default
-    return values
-
-
-def crossed_combinations():
-    """Every combination of the small options (booleans, short choice lists), which interact,
-    that the pre-generation hook accepts (it refuses a few pairs, each with a reason)."""
-    crossed = {key: vals for key, vals in option_values().items()
-               if len(vals) <= MAX_CROSSED_VALUES}
-    refusals = pre_gen_project.combination_problems
-    combinations = [dict(zip(crossed, combo)) for combo in itertools.product(*crossed.values())]
-    return [combination for combination in combinations
-            if not refusals({**default_answers(), **combination})]
 
 
 def option_matrix():
@@ -157,9 +131,7 @@ def sdk_v2_bake():
 
 @functools.lru_cache(maxsize=None)
 def _rendered_answers(items):
-    context = generate_context(context_file=str(TEMPLATE_DIR / "cookiecutter.json"),
-                               extra_context=dict(items))
-    return dict(prompt_for_config(context, no_input=True))
+    return manifest.rendered_answers(dict(items))
 
 
 def rendered_answers(**overrides):
