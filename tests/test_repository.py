@@ -92,6 +92,58 @@ def test_requirements_and_the_azure_ml_environment_hold_their_sdks_pins(sdk):
     assert f"python={answers['__python_version']}" in conda["dependencies"]
 
 
+DEV_LOCK = TEMPLATE_DIR / "requirements-dev.txt"
+
+
+def canonical(name):
+    """A distribution's name as pip compares it."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def locked_pins():
+    return {canonical(name): version for name, version in pins_of(requirement_lines(DEV_LOCK))
+            .items()}
+
+
+def test_the_dev_lock_holds_the_default_bakes_pins_and_the_tools(default_project):
+    """docs/lock_requirements.py locks requirements-dev.in with the default bake's rendered
+    requirements.txt; both must be in the lock at their versions (re-lock after a change)."""
+    wanted = {**pins_of(requirement_lines(default_project / "requirements.txt")),
+              **pins_of(line for line in requirement_lines(TEMPLATE_DIR / "requirements-dev.in")
+                        if not line.startswith("-r "))}
+    locked = locked_pins()
+    assert {name: version for name, version in wanted.items()
+            if locked.get(canonical(name)) != version} == {}
+
+
+def test_the_dev_lock_is_complete_and_is_what_is_installed():
+    """Every package the lock names is installed at its version (the Quick start installs the
+    lock), and what each requires is locked at a version it accepts: pip check over the lock
+    alone, so ``pip install --no-deps -r requirements-dev.txt`` would give a working set."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    from packaging.requirements import Requirement
+
+    locked, problems = locked_pins(), []
+    for name, version in locked.items():
+        try:
+            installed = distribution(name)
+        except PackageNotFoundError:
+            problems.append(f"{name}=={version} is not installed")
+            continue
+        if installed.version != version:
+            problems.append(f"{name}: {installed.version} installed, {version} locked")
+        for text in installed.requires or []:
+            requirement = Requirement(text)
+            if requirement.marker and not requirement.marker.evaluate({"extra": ""}):
+                continue
+            found = locked.get(canonical(requirement.name))
+            if found is None or not requirement.specifier.contains(found, prereleases=True):
+                problems.append(f"{name} {version} requires {text}; the lock has {found}")
+    assert problems == [], "install requirements-dev.txt again, or re-lock: " + "\n".join(
+        problems)
+
+
 def test_the_templates_own_python_is_flake8_clean(tmp_path):
     seeded = tmp_path / "seeded.py"
     seeded.write_text(f"FITS = '{'x' * 91}'\nTOO_LONG = '{'x' * 88}'\n", encoding="utf-8")
