@@ -149,7 +149,7 @@ def test_sdk_v2_files_take_their_v1_namesakes_places(default_project):
     for project in (default_project, v2_project):
         assert not [file for file in files_of(project) if post_gen.SDK_V2_MARK + "." in file]
     variants = post_gen.sdk_v2_variants(TEMPLATE_PROJECT)
-    assert len(variants) >= 5
+    assert len(variants) >= 2
     for variant, replaced in variants.items():
         relative = replaced.relative_to(TEMPLATE_PROJECT).as_posix().replace(
             "{{cookiecutter.project_name}}", "driver_training")
