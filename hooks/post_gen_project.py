@@ -204,7 +204,8 @@ def next_steps(answers):
         f"Generated {project}/ for team {answers['team_number']} "
         f"(BASE_NAME={answers['base_name']}, LOCATION={answers['location']}).",
         "Next steps (README.md walks through each):",
-        f"  1. cd {project} && python3.11 -m venv .venv && . .venv/bin/activate && make install",
+        f"  1. cd {project} && python{answers['__python_version']} -m venv .venv && "
+        ". .venv/bin/activate && make install",
         "     git init -b main && pre-commit install && git add . && git commit -m 'Generate "
         f"from template'; push it to GitHub as {answers['repo_name']}.",
         *(github_steps(answers) if answers["orchestrator"] == "github_actions"

@@ -52,6 +52,7 @@ WORKSHOP_CONTEXT = {
     "__online_endpoint_name": "eyteam1-driver-training",
     "__online_deployment_name": "blue",
     "__qa_online_endpoint_name": "eyteam1-driver-training-qa",
+    "__python_version": "3.11",
     # The workshop's answers (SDK v1, so ACI; no AKS, no Web App) need these six and ACI's.
     "__resource_providers": "Microsoft.MachineLearningServices Microsoft.Storage "
                             "Microsoft.KeyVault Microsoft.ContainerRegistry Microsoft.Insights "
@@ -79,6 +80,9 @@ WORKSHOP_CONTEXT = {
         # The workshop registers every model; the code's fallback is the same.
         "RUN_EVALUATION": "false",
         "ALLOW_RUN_CANCEL": "true",
+        # v2's online endpoint: empty, so left out of the variables template and .env.example.
+        "ENDPOINT_NAME": "",
+        "DEPLOYMENT_NAME": "",
     },
     "__variable_group": {
         "BASE_NAME": "eyteam1",
@@ -103,7 +107,7 @@ MANIFEST_KEYS = ("__files", "__resources")
 def test_default_context_is_team_1_of_the_workshop(default_context):
     rendered = {key: value for key, value in default_context.items()
                 if not (key.startswith("_") and not key.startswith("__"))
-                and key not in MANIFEST_KEYS}
+                and key not in MANIFEST_KEYS and key != "__pins"}
     assert rendered == WORKSHOP_CONTEXT
 
 

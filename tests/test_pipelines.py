@@ -310,27 +310,26 @@ def test_v2_ci_and_cd_end_green_when_evaluation_kept_the_production_model(tmp_pa
         assert step["condition"] == "and(succeeded(), ne(variables['MODEL_VERSION'], ''))"
 
 
-def test_variables_template_and_env_example_render_the_one_table(bakes):
+def test_variables_template_and_env_example_hold_the_tables_variables_of_their_sdk(bakes):
+    """Both files list exactly the pipeline variables the table gives a value for these answers
+    (each SDK reads its own; the other's are empty), at the table's value."""
     for overrides, project in bakes[:4]:
         answers = rendered_answers(**overrides)
+        table = {name: value for name, value in answers["__pipeline_variables"].items() if value}
         entries = {entry["name"]: entry["value"] for entry in load(
             project / f".pipelines/{answers['project_name']}-variables-template.yml")["variables"]}
-        env_example = dotenv_values(project / ".env.example")
-        if answers["azureml_sdk"] == "v2":
-            # v2's own, shorter list (its scripts read these); .env.example repeats it.
-            assert entries["RUN_EVALUATION"] == str(answers["run_evaluation"]).lower()
-            shared = set(entries) & set(env_example)
-            assert len(shared) >= 10
-            assert {key: entries[key] for key in shared} == {key: env_example[key]
-                                                             for key in shared}
-            continue
-        table = answers["__pipeline_variables"]
-        assert {name: entries[name] for name in table} == table
-        assert set(entries) - set(table) == {"PYTHON_VERSION", "UV_CACHE_DIR", "PIP_CACHE_DIR"}
-        assert table["RUN_EVALUATION"] == str(answers["run_evaluation"]).lower()
+        assert entries == {**table, "PYTHON_VERSION": answers["__python_version"],
+                           "UV_CACHE_DIR": "$(Pipeline.Workspace)/.uv",
+                           "PIP_CACHE_DIR": "$(Pipeline.Workspace)/.pip"}
         # .env.example: what a pipeline step sees, the variable group and the same table.
-        assert env_example == {"SUBSCRIPTION_ID": "", "BUILD_BUILDID": "local",
-                               "BUILD_URI": "", **variable_group(answers), **table}
+        build = ({"SUBSCRIPTION_ID": "", "BUILD_BUILDID": "local", "BUILD_URI": ""}
+                 if answers["azureml_sdk"] == "v1" else {"BUILD_ID": "local"})
+        assert dotenv_values(project / ".env.example") == {**build, **variable_group(answers),
+                                                           **table}
+        # v1's step scripts, v2's online endpoint: each only where its SDK reads it.
+        sdk = answers["azureml_sdk"]
+        assert ("TRAIN_SCRIPT_PATH" in table, "ENDPOINT_NAME" in table) == (sdk == "v1",
+                                                                            sdk == "v2")
 
 
 def test_agents_code_quality_and_training_trigger(bakes):

@@ -1,19 +1,22 @@
-"""The READMEs a team reads: the generated one in the order of the work, naming every pipeline
-file and Azure resource, its commands runnable in bash with any accepted answer, and the
-template's examples true to the workshop and to cookiecutter."""
+"""The READMEs a team reads: the generated one, built from its parts (templates/readme/) in the
+order of the work, naming every pipeline file and Azure resource, its commands runnable in bash
+with any accepted answer, and the template's examples true to the workshop and to cookiecutter."""
 import os
 import re
 import shlex
 import subprocess
 import sys
 
+import jinja2
 import pytest
 import yaml
+from cookiecutter.environment import StrictEnvironment
 
 from hooks import pre_gen_project as pre_gen
 from tests.support.azure_pipelines import pipeline_files
 from tests.support.bakes import (TEMPLATE_DIR, bake_once, default_answers, matrix_id,
-                                 scratch_dir, structural_combinations, template_answers)
+                                 rendered_answers, scratch_dir, structural_combinations,
+                                 template_answers)
 
 
 def readme(project):
@@ -29,6 +32,68 @@ def test_local_setup_comes_before_the_first_step_that_runs_python(default_projec
     # The checks are installed right after git init, before anything is committed.
     lines = [line.strip() for line in text.splitlines()]
     assert lines[lines.index("git init -b main") + 1].startswith("pre-commit install")
+
+
+def readme_combinations():
+    """One structural combination per SDK and orchestrator, the answers that change the
+    README's commands; the last of each (most options on) stands for it."""
+    chosen = {}
+    for overrides in structural_combinations():
+        chosen[(overrides["azureml_sdk"], overrides["orchestrator"])] = overrides
+    return list(chosen.values())
+
+
+@pytest.mark.parametrize("overrides", readme_combinations(), ids=matrix_id)
+def test_the_sections_come_in_the_order_a_team_works(overrides):
+    """Its machine, the local loop (no Azure needed), the orchestrator's set-up and pipelines,
+    what they create; background and later chores last."""
+    headings = re.findall(r"^## (.+)$", readme(bake_once(**overrides)), flags=re.MULTILINE)
+    first_set_up = next(heading for heading in headings if heading.startswith("Set up Azure"))
+    order = ["What is where", "Set up your machine", "Work locally", first_set_up,
+             "What the infrastructure creates", "Where this differs from the workshop text",
+             f"Azure ML SDK {overrides['azureml_sdk']}", "Update from the template"]
+    assert [heading for heading in headings if heading in order] == order
+    assert headings[-1] == order[-1]
+
+
+class RecordingLoader(jinja2.FileSystemLoader):
+    """Cookiecutter's loader (the template folder, then ../templates) noting what it loads."""
+
+    def __init__(self):
+        super().__init__([str(TEMPLATE_DIR / "{{cookiecutter.project_name}}"),
+                          str(TEMPLATE_DIR / "templates")])
+        self.loaded = set()
+
+    def get_source(self, environment, template):
+        self.loaded.add(template)
+        return super().get_source(environment, template)
+
+
+def render_readme(answers, loader=None):
+    """The generated README rendered as cookiecutter renders it, from ``answers``."""
+    environment = StrictEnvironment(context={"cookiecutter": answers}, keep_trailing_newline=True)
+    environment.loader = loader or RecordingLoader()
+    return environment.get_template("README.md").render(cookiecutter=answers)
+
+
+def test_every_readme_part_is_read_by_some_combination_and_renders_as_generated():
+    loader = RecordingLoader()
+    for overrides in structural_combinations():
+        answers = rendered_answers(**overrides)
+        text = render_readme(answers, loader)
+        if overrides == structural_combinations()[0]:
+            assert text == readme(bake_once(**overrides))
+    parts = {path.relative_to(TEMPLATE_DIR / "templates").as_posix()
+             for path in (TEMPLATE_DIR / "templates").rglob("*") if path.is_file()}
+    assert parts - loader.loaded == set()
+
+
+@pytest.mark.parametrize("answer, value", [("orchestrator", "gitlab_ci"), ("azureml_sdk", "v3")])
+def test_an_answer_without_readme_parts_of_its_own_stops_the_render(answer, value):
+    """A third orchestrator or SDK falls into no other's text: its missing part is an error."""
+    answers = {**rendered_answers(**readme_combinations()[-1]), answer: value}
+    with pytest.raises(jinja2.TemplateNotFound, match=f"{value}"):
+        render_readme(answers)
 
 
 @pytest.mark.parametrize("overrides", structural_combinations(), ids=matrix_id)
@@ -131,15 +196,6 @@ def command_blocks(text):
     """The README's indented code blocks (what a reader copies), dedented."""
     blocks = re.findall(r"(?:^|\n\n)((?:    .*(?:\n|$))+)", text)
     return ["\n".join(line[4:] for line in block.splitlines()) for block in blocks]
-
-
-def readme_combinations():
-    """One structural combination per SDK and orchestrator, the answers that change the
-    README's commands; the last of each (most options on) stands for it."""
-    chosen = {}
-    for overrides in structural_combinations():
-        chosen[(overrides["azureml_sdk"], overrides["orchestrator"])] = overrides
-    return list(chosen.values())
 
 
 @pytest.mark.parametrize("overrides", readme_combinations(), ids=matrix_id)
