@@ -86,6 +86,7 @@ AZURE_DEVOPS_PATHS = (
     "environment_setup/azure-devops.json",
     "environment_setup/azure_devops_setup.py",
     "environment_setup/test_azure_devops_setup.py",
+    "environment_setup/az_stand_in.py",
     "environment_setup/arm_deploy.sh",
     "environment_setup/iac-create-environment-pipeline-arm.yml",
     "environment_setup/iac-create-environment-pipeline-tf.yml",
@@ -100,9 +101,9 @@ GITHUB_ACTIONS_PATHS = (
     "environment_setup/github.json",
     "environment_setup/github_setup.py",
     "environment_setup/test_github_setup.py",
+    "environment_setup/github_stand_in.py",
     "ml_service/util/junit_summary.py",
     "ml_service/tests/test_junit_summary.py",
-    "ml_service/tests/stand_in_cli.py",
     "ml_service/tests/test_workflow_scripts.py",
 )
 # Which answer keeps which paths: a path is kept only when every entry that lists it (or a

@@ -66,7 +66,6 @@ environment_setup/azure_devops_setup.py
 environment_setup/docker-image-pipeline.yml
 environment_setup/iac-create-environment-pipeline-arm.yml
 environment_setup/iac-remove-environment-pipeline.yml
-environment_setup/install_requirements.sh
 environment_setup/test_azure_devops_setup.py
 ml_service/__init__.py
 ml_service/pipelines/__init__.py
@@ -74,6 +73,7 @@ ml_service/pipelines/driver_training_build_train_pipeline.py
 ml_service/pipelines/run_train_pipeline.py
 ml_service/tests/__init__.py
 ml_service/tests/conftest.py
+ml_service/tests/stand_in_cli.py
 ml_service/tests/test_build_train_pipeline.py
 ml_service/tests/test_deploy_model.py
 ml_service/tests/test_env_variables.py

@@ -18,6 +18,7 @@ import pytest
 
 from tests.support.bakes import bake_once
 from tests.support.commands import run_python
+from tests.support.stand_in_az import StandInAz
 from tests.support.workflows import setup_config, signed_in_subjects
 
 SCRIPT = "environment_setup/github_setup.py"
@@ -265,15 +266,20 @@ def test_the_pull_request_identity_has_no_role_that_can_write(iac_tool):
            "then 'gh auth login'"),
 ])
 def test_real_run_without_a_cli_fails_with_one_line(team_7, tmp_path, missing, message):
-    for tool in {"az", "gh"} - {missing}:
-        (tmp_path / tool).write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
-        (tmp_path / tool).chmod(0o755)
+    """The other CLI is there (the stand-in az, or a gh that does nothing), and never called."""
+    az = StandInAz(tmp_path / "az")
+    gh = tmp_path / "bin" / "gh"
+    gh.parent.mkdir()
+    gh.write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
+    gh.chmod(0o755)
+    path = str(gh.parent) if missing == "az" else str(az.bin)
 
     completed = run_python([SCRIPT, "--repository", REPOSITORY], team_7,
-                           env={"PATH": str(tmp_path)}, check=False)
+                           env={"PATH": path}, check=False)
 
     assert completed.returncode == 1
     assert completed.stderr.splitlines() == [message]
+    assert az.calls() == []
 
 
 @pytest.mark.parametrize("iac_tool", ["arm", "terraform"])
