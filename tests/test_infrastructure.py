@@ -324,7 +324,7 @@ def test_terraform_version_is_pinned_in_one_place(bakes):
     minimum = re.fullmatch(r">= (\d+)\.(\d+)\.(\d+)", required).groups()
     assert tuple(map(int, values["TERRAFORM_VERSION"].split("."))) >= tuple(map(int, minimum))
     readme = (project / "README.md").read_text(encoding="utf-8")
-    assert f"Terraform {answers['__terraform_version']} from" in readme
+    assert f"Terraform {answers['__terraform_version']}" in readme
     assert "Terraform extension" not in readme and "preinstalled" not in readme
     assert "preinstalled" not in (project / "environment_setup/iac-create-environment-pipeline-"
                                   "tf.yml").read_text(encoding="utf-8")

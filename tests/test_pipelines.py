@@ -253,7 +253,6 @@ def test_cd_stages_follow_the_answers(overrides):
                 "'true')") in stages[name]["condition"]
     assert ("target: AKS" in text) == answers["deploy_aks"]
     assert ("target: Webapp" in text) == answers["deploy_webapp"]
-    assert "az ml " not in text, "the Azure ML CLI v1 extension is out of support"
 
 
 # Retired from the steps: the `ml` CLI extension no longer loads on today's `az`, and
