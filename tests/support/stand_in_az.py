@@ -8,7 +8,9 @@ import json
 import sys
 from pathlib import Path
 
-PROGRAM = Path(__file__).resolve().parent / "stand_ins" / "az.py"
+from tests.support.commands import STAND_INS
+
+PROGRAM = STAND_INS / "az.py"
 # The subscription the stand-in knows where a test says it is signed in to one.
 SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
 
