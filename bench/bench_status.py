@@ -57,7 +57,7 @@ def generate(scratch, env, teams):
     return roster, output
 
 
-def give_every_stage_a_run(files, teams):
+def give_every_stage_a_run(files, az, teams):
     now = datetime.now(UTC)
     started, ended = now - timedelta(minutes=20), now - timedelta(minutes=5)
     github = {}
@@ -76,7 +76,7 @@ def give_every_stage_a_run(files, teams):
                         "completed", "succeeded", started=started, finished=ended)
             for definition in definitions]}
     write_json(files["GH_RUNS"], github)
-    write_json(files["AZ_PIPELINES"], {ORGANIZATION: azure})
+    az.set_state({ORGANIZATION: azure})
 
 
 def board_with_only(output, orchestrator, folder):
@@ -100,12 +100,12 @@ def main():
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
-        stand_ins, files = install_stand_ins(scratch)
-        env = {**os.environ, **stand_ins, "HOME": str(scratch), "GH_LOG": os.devnull,
-               "AZ_LOG": os.devnull}
+        stand_ins, files, az = install_stand_ins(scratch)
+        env = {**os.environ, **stand_ins, "HOME": str(scratch), "GH_LOG": os.devnull}
         roster, output = generate(scratch, env, args.teams)
-        give_every_stage_a_run(files, args.teams)
-        env.update(GH_DELAY=str(args.delay), AZ_DELAY=str(args.delay))
+        give_every_stage_a_run(files, az, args.teams)
+        env.update(GH_DELAY=str(args.delay))
+        az.configure(delay=args.delay)
         one_call = wall_time(["gh", "run", "list", "--repo", "org/EY_Team1_MLOps", "--workflow",
                               "ci.yml", "--limit", "1", "--json", "status"], env)
         print(f"One stand-in gh run list: {one_call:.2f} s ({args.delay:.2f} s of it waiting)")

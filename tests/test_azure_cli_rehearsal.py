@@ -1,18 +1,19 @@
 """Every ``az`` command the generated repositories run, parsed by the real Azure CLI, offline.
 
-The stand-in ``az`` of the other rehearsals answers whatever it is asked; this rehearsal asks the
-real one whether it would accept each command. It has two halves:
+The stand-in ``az`` answers whatever a test tells it to; this rehearsal asks the real one whether
+it would accept each command. It has two halves:
 
 1. Recording. Every pipeline step (templates expanded, variables and ``$(macros)`` filled in as
    ``test_rehearsal`` does) and every workflow ``run:`` step (its ``env:`` as GitHub gives it)
    whose script, or a repository script it runs, calls ``az`` runs under bash with ``az`` a
-   shell function that records each call's arguments, file and line, and answers plausibly, once
-   as a subscription where nothing exists yet and once where everything does, so both sides of
-   each ``if`` run. ``python -m``, ``terraform`` and ``curl`` are stand-ins. Every ``az`` command
-   written in those scripts must be recorded at least once, or the test names it. The set-up
-   scripts run as a person runs them (their dry run; the Azure DevOps one also for real, twice,
-   against its own stand-in), and ``AzureCliCredential`` of the pinned azure-identity asks its
-   ``az`` for a token.
+   shell function that calls the stand-in ``az`` and tells it the file and line of the call; the
+   stand-in records the call and answers plausibly, once as a subscription where nothing exists
+   yet and once where everything does (``profile``), so both sides of each ``if`` run.
+   ``python -m``, ``terraform`` and ``curl`` are stand-ins. Every ``az`` command written in
+   those scripts must be recorded at least once, or the test names it. The set-up scripts run as
+   a person runs them (their dry run; the Azure DevOps one also for real, in a project set up
+   before whose variable group drifted), and ``AzureCliCredential`` of the pinned azure-identity
+   asks its ``az`` for a token.
 2. Replay. Each distinct command runs with the real ``azure-cli`` of ``AZURE_CLI_VERSION``, in a
    venv of its own cached under ``.cache/`` (not in the dev requirements), with no network
    (``unshare -n``), nobody signed in and a throwaway ``AZURE_CONFIG_DIR``. It must get past
@@ -41,14 +42,15 @@ from tests.support.azure_pipelines import is_pipeline, jobs, pipeline_files, ste
 from tests.support.bakes import (TEMPLATE_DIR, bake_once, matrix_id, structural_combinations,
                                  writable_copy)
 from tests.support.commands import VENV_CACHE, no_network_prefix, requirements_venv, run
-from tests.support.rehearsal import SUBSCRIPTION_ID, env_name, job_variables, substitute
+from tests.support.rehearsal import env_name, job_variables, substitute
 from tests.support.repository import load
+from tests.support.stand_in_az import SUBSCRIPTION_ID, StandInAz, rule
 from tests.support.workflows import EXPRESSION, GITHUB_CONTEXT, workflow_files
 
 pytestmark = pytest.mark.slow
 
-# The Azure CLI of Microsoft's hosted agents and runners today (2.8x to 2.9x; 2.91.0 on PyPI,
-# October 2026: ../shared/research/third_wave.md, checked 2026-12-06). The one place it is named.
+# The Azure CLI of Microsoft's hosted agents and runners today (2.8x to 2.9x; 2.91.0, released
+# 2026-10-05, on PyPI): the README's maintainer list gives the sources. The one place it is named.
 AZURE_CLI_VERSION = "2.91.0"
 AZURE_CLI_VENV = VENV_CACHE / f"azure-cli-{AZURE_CLI_VERSION}"
 # Argument parsing takes about a second; a call still running after this waits on the network
@@ -76,7 +78,8 @@ EXTENSION_SOURCES = {
                  "pipeline_create.py, pipeline.py",
     "repos": "Azure/azure-devops-cli-extension: azext_devops/dev/repos",
 }
-# Extensions no step may need (issue 16): their calls fail the rehearsal.
+# Extensions no step may use (the `ml` extension no longer loads on today's az): their calls
+# fail the rehearsal.
 FORBIDDEN_EXTENSIONS = ("ml",)
 # An `az` call where a command starts: a line's start, after `$(`, a pipe, `;`, `&&`, `||`,
 # `!` or a shell keyword (not `az` inside an echoed sentence).
@@ -204,54 +207,44 @@ def replay(cli, calls):
 # Recording the calls of pipeline and workflow steps.
 # -------------------------------------------------------------------------------------------
 
-RECORDER = r'''
-"""Records one az call (file, line, argv) and answers as the profile's subscription would."""
-import json, os, sys
+def profile(existing):
+    """What the stand-in az answers in a subscription where nothing exists yet, or where
+    everything does: enough for each script to take both sides of each ``if``."""
+    return [
+        rule("group exists", "true" if existing else "false"),
+        rule(r"(\S+ )*model", "1"),  # what the training registered, in both subscriptions
+        rule(query="status", stdout="Completed"),
+        rule(query="id", stdout=SUBSCRIPTION_ID),
+        rule(r"(\S+ )*list", '[{"name": "stand-in"}]' if existing else ""),
+        rule(query=".+", stdout="stand-in-value" if existing else ""),
+        *([] if existing else [rule(r"(\S+ )*show(-deleted)?", code=3)]),
+        rule(),  # the rest succeeds and prints nothing
+    ]
 
-source, line, argv = sys.argv[1], sys.argv[2], ["az", *sys.argv[3:]]
-with open(os.environ["AZ_RECORD"], "a", encoding="utf-8") as record:
-    record.write(json.dumps({"source": source, "line": int(line or 0), "argv": argv}) + "\n")
-existing = os.environ["AZ_PROFILE"] == "existing"
-words = " ".join(word for word in argv[1:5] if not word.startswith("-"))
-query = argv[argv.index("--query") + 1] if "--query" in argv else ""
-if words.startswith("group exists"):
-    print("true" if existing else "false")
-elif " model " in f" {words} ":
-    print("1")  # what the training registered, in both subscriptions
-elif query == "status":
-    print("Completed")
-elif query == "id":
-    print("00000000-0000-0000-0000-000000000000")
-elif words.startswith("extension show"):
-    print(os.environ.get("AZ_EXTENSION_VERSION", "") if existing else "")
-elif words.endswith(" list") or " list " in words:
-    print('[{"name": "stand-in"}]' if existing else "")
-elif query:
-    print("stand-in-value" if existing else "")
-elif not existing and (words.endswith(" show") or "show-deleted" in words):
-    sys.exit(3)
-'''
+
 STAND_INS = {
     # `python -m ...` is another rehearsal's; any other use of Python is real.
     "python": '[ "$1" = -m ] && exit 0\nexec /usr/bin/python3 "$@"\n',
     "terraform": "exit 0\n",
     "curl": """echo '{"value": "stand-in-oidc-token"}'\n""",
 }
-WRAPPER = """az() { "$AZ_RECORDER_PYTHON" "$AZ_RECORDER" "${BASH_SOURCE[1]:-}" \\
-"${BASH_LINENO[0]:-0}" "$@"; }
+# `az` as a function that tells the stand-in where it is called (bash knows the file and line).
+WRAPPER = """az() { AZ_CALLED_FROM="${BASH_SOURCE[1]:-}:${BASH_LINENO[0]:-0}" command az "$@"; }
 export -f az
 source "$1"
 """
 
 
 class Recorder:
-    """Runs scripts with the recording ``az`` function and the stand-ins; the calls made."""
+    """Runs scripts with the stand-in ``az`` of each profile, called through the ``az``
+    function, and the other stand-ins; the calls made."""
 
     def __init__(self, folder):
         self.folder = folder
         self.bin = folder / "bin"
         self.bin.mkdir(parents=True)
-        (folder / "recorder.py").write_text(RECORDER, encoding="utf-8")
+        self.profiles = {name: StandInAz(folder / name, profile(name == "existing"))
+                         for name in ("fresh", "existing")}
         (folder / "wrapper.sh").write_text(WRAPPER, encoding="utf-8")
         for name, body in STAND_INS.items():
             for alias in (name, "python3") if name == "python" else (name,):
@@ -264,18 +257,21 @@ class Recorder:
         self.count += 1
         path = self.folder / f"step-{self.count}.sh"
         path.write_text(script, encoding="utf-8")
-        record = self.folder / f"record-{self.count}.jsonl"
-        record.touch()
-        env = {"PATH": f"{self.bin}:/usr/bin:/bin", "HOME": str(self.folder), "LANG": "C.UTF-8",
-               **variables, "AZ_RECORD": str(record), "AZ_PROFILE": profile,
-               "AZ_RECORDER": str(self.folder / "recorder.py"),
-               "AZ_RECORDER_PYTHON": sys.executable,
+        az = self.profiles[profile]
+        az.forget_calls()
+        env = {"PATH": f"{az.bin}:{self.bin}:/usr/bin:/bin", "HOME": str(self.folder),
+               "LANG": "C.UTF-8", **variables,
                # The wait loops poll at once and sign in again at once (both branches run).
                "POLL_SECONDS": "0", "SIGN_IN_SECONDS": "0" if profile == "existing" else "86400"}
         subprocess.run(["bash", "--noprofile", "--norc", "-e", "-o", "pipefail",
                         str(self.folder / "wrapper.sh"), str(path)], cwd=cwd, env=env,
                        capture_output=True, text=True, timeout=120)
-        return path, [json.loads(line) for line in record.read_text().splitlines()]
+        records = []
+        for record in az.records():
+            source, _, line = (record["where"] or ":0").rpartition(":")
+            records.append({"source": source, "line": int(line or 0),
+                            "argv": ["az", *record["args"]]})
+        return path, records
 
 
 def az_lines(text):
@@ -483,62 +479,65 @@ def dry_run_calls(project, script, *options):
     return [Call(tuple(argv), f"{script} --dry-run") for argv in printed]
 
 
+def existing_devops_project(project):
+    """The stand-in az's answers for an Azure DevOps project set up before, but for the Resource
+    Manager connection: the variable group with one variable missing and one changed, the
+    workspace connection, the pipelines; az's default organization."""
+    config = json.loads((project / "environment_setup/azure-devops.json").read_text("utf-8"))
+    variables = {name: {"value": value}
+                 for name, value in config["variable_group"]["variables"].items()}
+    missing, changed = list(variables)[:2]
+    del variables[missing]
+    variables[changed]["value"] = "drifted"
+    workspace = config["service_connections"]["workspace"]["name"]
+    return [
+        rule("extension show", {"name": "azure-devops", "version": "1.0.1"}),
+        rule("account show", {"id": SUBSCRIPTION_ID, "name": "s", "tenantId": "t"}),
+        rule("provider show", "Registered"),
+        rule("devops configure", "[defaults]\norganization = https://dev.azure.com/o"),
+        rule("pipelines variable-group list", [{"id": 1, "name": config["variable_group"]["name"],
+                                                "variables": variables}]),
+        rule("devops service-endpoint list", [
+            {"id": "github-1", "name": "github", "type": "GitHub"},
+            {"id": "aml-1", "name": workspace, "type": "azurerm"}]),
+        rule("devops service-endpoint azurerm create", {"id": "arm-1"}),
+        rule("pipelines list", [{"id": number, "name": pipeline["name"]}
+                                for number, pipeline in enumerate(config["pipelines"], 1)]),
+        rule(stdout={}),  # each update succeeds
+    ]
+
+
 def azure_devops_setup_calls(project, folder):
-    """The Azure DevOps set-up script's calls: its dry run, then two real runs against its own
-    stateful stand-in (``az_stand_in.py``), the second after a variable drifted."""
+    """The Azure DevOps set-up script's calls: its dry run (a project with nothing set up),
+    then a real run in a project set up before, whose variable group has drifted."""
     calls = dry_run_calls(project, "environment_setup/azure_devops_setup.py")
-    bin_dir = folder / "setup-bin"
-    bin_dir.mkdir()
-    (bin_dir / "az").write_text(f'#!/bin/sh\nexec "{sys.executable}" '
-                                f'"{project}/environment_setup/az_stand_in.py" "$@"\n')
-    (bin_dir / "az").chmod(0o755)
-    state = {"extensions": ["azure-devops"], "account": {"id": SUBSCRIPTION_ID, "name": "s",
-                                                         "tenantId": "t"},
-             "providers": {}, "devops_defaults": {"organization": "https://dev.azure.com/o"},
-             "variable_groups": [], "pipelines": [],
-             "service_connections": [{"id": "github-1", "name": "github", "type": "GitHub"},
-                                     {"id": "aml-1", "name": "aml-workspace-connection",
-                                      "type": "azurerm"}]}
-    state_path, calls_path = folder / "setup-state.json", folder / "setup-calls.jsonl"
-    state_path.write_text(json.dumps(state), encoding="utf-8")
-    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "AZ_STAND_IN_STATE": str(state_path),
-           "AZ_STAND_IN_CALLS": str(calls_path),
-           "AZURE_DEVOPS_EXT_AZURE_RM_SERVICE_PRINCIPAL_KEY": "stand-in"}
-    command = [sys.executable, "environment_setup/azure_devops_setup.py", "--repository",
-               "https://github.com/contoso/repo", "--service-principal-id", "stand-in-app"]
-    run(command, project, env=env)
-    drifted = json.loads(state_path.read_text(encoding="utf-8"))
-    variables = drifted["variable_groups"][0]["variables"]
-    variables.pop(next(iter(variables)))
-    variables[next(iter(variables))]["value"] = "drifted"
-    state_path.write_text(json.dumps(drifted), encoding="utf-8")
-    run(command, project, env=env)
-    recorded = [json.loads(line) for line in calls_path.read_text().splitlines()]
-    return calls + [Call(("az", *argv), "environment_setup/azure_devops_setup.py")
-                    for argv in recorded]
+    az = StandInAz(folder / "setup-az", existing_devops_project(project))
+    run([sys.executable, "environment_setup/azure_devops_setup.py", "--repository",
+         "https://github.com/contoso/repo", "--service-principal-id", "stand-in-app"], project,
+        env={"PATH": f"{az.bin}:/usr/bin:/bin",
+             "AZURE_DEVOPS_EXT_AZURE_RM_SERVICE_PRINCIPAL_KEY": "stand-in"})
+    verbs = set(az.commands())
+    assert {"pipelines variable-group variable create", "pipelines variable-group variable "
+            "update", "devops service-endpoint azurerm create", "devops service-endpoint update",
+            "pipelines update"} <= verbs, verbs
+    return calls + [Call(("az", *args), "environment_setup/azure_devops_setup.py")
+                    for args in az.calls()]
 
 
 def credential_calls(project, folder):
     """What ``AzureCliCredential`` of the generated requirements' azure-identity runs when the
     Python code asks for a token (the one `az` call inside ml_service)."""
     python = requirements_venv(project / "requirements.txt") / "bin" / "python"
-    record = folder / f"credential-{project.name}-{python.parent.parent.name}.jsonl"
-    bin_dir = folder / f"credential-bin-{python.parent.parent.name}"
-    bin_dir.mkdir(exist_ok=True)
-    (bin_dir / "az").write_text(
-        f"#!/bin/sh\n\"{sys.executable}\" -c 'import json, sys; "
-        f"open(sys.argv[1], \"a\").write(json.dumps(sys.argv[2:]) + \"\\n\")' {record} \"$@\"\n"
-        "echo \"ERROR: Please run 'az login' to setup account.\" >&2\nexit 1\n")
-    (bin_dir / "az").chmod(0o755)
+    az = StandInAz(folder / f"credential-{project.name}-{python.parent.parent.name}",
+                   signed_in=False)
     code = ("from azure.identity import AzureCliCredential\n"
             "try:\n    AzureCliCredential().get_token('https://management.azure.com/.default')\n"
             "except Exception as error:\n    print(type(error).__name__)\n")
     completed = run([python, "-c", code], project,
-                    env={"PATH": f"{bin_dir}:/usr/bin:/bin", "PYTHONPATH": ""})
+                    env={"PATH": f"{az.bin}:/usr/bin:/bin", "PYTHONPATH": ""})
     assert "CredentialUnavailableError" in completed.stdout, completed.stdout
-    return [Call(("az", *json.loads(line)), "azure.identity.AzureCliCredential "
-                 f"({project.name}'s requirements.txt)")
-            for line in record.read_text().splitlines()]
+    return [Call(("az", *args), "azure.identity.AzureCliCredential "
+                 f"({project.name}'s requirements.txt)") for args in az.calls()]
 
 
 @functools.lru_cache(maxsize=None)

@@ -100,16 +100,6 @@ def test_dry_run_in_a_fresh_project_needs_no_options(team_7):
     assert "# Service connection azure-resource-connection: not created" in completed.stdout
 
 
-def test_real_run_without_az_fails_with_one_line(team_7):
-    completed = run_python([SCRIPT, "--repository", REPOSITORY], team_7,
-                           env={"PATH": str(team_7)}, check=False)
-
-    assert completed.returncode == 1
-    assert completed.stderr.splitlines() == [
-        "ERROR: the Azure CLI (az) is not on PATH: install it (https://aka.ms/installazurecli), "
-        "then 'az extension add --name azure-devops'"]
-
-
 @pytest.mark.parametrize("deploy_aks", [False, True])
 @pytest.mark.parametrize("deploy_webapp", [False, True])
 def test_readme_and_setup_file_show_the_same_variable_group(deploy_aks, deploy_webapp):
@@ -125,23 +115,6 @@ def test_readme_and_setup_file_show_the_same_variable_group(deploy_aks, deploy_w
                               "ACI_DEPLOYMENT_NAME"]
     assert list(rows)[7:] == (["AKS_COMPUTE_NAME", "AKS_DEPLOYMENT_NAME"] if deploy_aks else []) \
         + (["WEBAPP_DEPLOYMENT_NAME"] if deploy_webapp else [])
-
-
-def test_setup_file_names_the_teams_pipelines_and_connections(team_7):
-    setup = json.loads((team_7 / "environment_setup" / "azure-devops.json").read_text())
-
-    assert setup["organization"] == "", "the organization is the team's choice, never guessed"
-    assert setup["github_repository"] == "EY_Team7_MLOps"
-    assert setup["pipelines"] == [
-        {"name": "IaC-Create-Environment",
-         "yaml_path": "environment_setup/iac-create-environment-pipeline-tf.yml"},
-        {"name": "Model-Train-Register-CI", "yaml_path": ".pipelines/driver_training-ci.yml"},
-        {"name": "Model-Deploy-CD", "yaml_path": ".pipelines/driver_training-cd.yml"},
-    ]
-    assert setup["service_connections"] == {
-        "azure_resource_manager": "azure-resource-connection",
-        "workspace": {"name": "aml-workspace-connection", "workspace_name": "eyteam7-AML-WS",
-                      "resource_group": "eyteam7-AML-RG"}}
 
 
 @pytest.mark.parametrize("iac_tool", ["arm", "terraform"])

@@ -1,4 +1,6 @@
-"""Each generated repository passes its own CI code-quality stage (`make ci`) with no edits."""
+"""Each generated repository passes its own tests: in the fast tier, the unit tests of its model
+package and of ml_service in this environment; in the slow tier, its whole CI code-quality stage
+(`make ci`) with no edits."""
 import os
 import re
 import sys
@@ -7,7 +9,22 @@ from pathlib import Path
 import pytest
 
 from tests.support.bakes import bake_once, crossed_combinations, matrix_id, writable_copy
-from tests.support.commands import run, run_make
+from tests.support.commands import SINGLE_THREAD, run, run_make, run_python
+
+
+def test_the_generated_unit_tests_pass(default_project, default_context, tmp_path):
+    """The default repository's own tests of its model package (the evaluation's decision, the
+    model's tags, the features, score.py's answers to bad input, training) and of ml_service,
+    as `pytest -m "not slow"` runs them there: a broken decision or scoring rule fails here, not
+    only in the slow tier's `make ci`. This environment has the v1 requirements; the v2
+    repository's package tests are the same files (its steps' tests need azure-ai-ml)."""
+    project = writable_copy(default_project, tmp_path / "project")
+    completed = run_python(["-m", "pytest", "-m", "not slow", "-p", "no:cacheprovider", "-q",
+                            default_context["project_name"], "ml_service"], project,
+                           env={**SINGLE_THREAD, "HOME": str(tmp_path)})
+    summary = completed.stdout.strip().splitlines()[-1]
+    assert re.fullmatch(r"\d+ passed, \d+ deselected in .*", summary), summary
+
 
 # The workshop's defaults, and every optional part switched on for another team.
 SUITE_ANSWERS = [{}, {**crossed_combinations()[-1], "team_number": "7"}]

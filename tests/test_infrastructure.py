@@ -1,10 +1,9 @@
-"""The generated infrastructure as code: ARM template, Terraform files, their pipelines, and the
-local set-up script."""
+"""The generated infrastructure as code: ARM template, Terraform files, their pipelines and
+scripts, run against the stand-in ``az``."""
 import hashlib
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import hcl2
@@ -13,14 +12,14 @@ import yaml
 
 from hooks import post_gen_project as post_gen, pre_gen_project as pre_gen
 from tests.support.azure_pipelines import jobs, step_script
-from tests.support.bakes import (AZURE_DEVOPS, TEMPLATE_DIR, bake_once, option_matrix,
-                                 rendered_answers, structural_bakes, writable_copy)
-from tests.support.commands import CHECK_JSONSCHEMA, STAND_INS
+from tests.support.bakes import (AZURE_DEVOPS, bake_once, option_matrix, rendered_answers,
+                                 structural_bakes, writable_copy)
+from tests.support.commands import CHECK_JSONSCHEMA
+from tests.support.stand_in_az import SUBSCRIPTION_ID, StandInAz, rule
 
 ARM_SCHEMA = Path(__file__).parent / "schemas" / "arm-deployment-template.json"
 ARM_TEMPLATE = "environment_setup/arm-templates/cloud-environment.json"
 TF_DIR = "environment_setup/tf-templates"
-INSTALL_SCRIPT = "environment_setup/install_requirements.sh"
 # ARM resource type -> the derived answer its name must equal.
 ARM_NAMES = {
     "Microsoft.Storage/storageAccounts": "__storage_account",
@@ -169,41 +168,6 @@ def test_terraform_parses_and_matches_the_answers(bakes):
         state = next(entry for entry in pipeline["variables"]
                      if entry.get("name") == "TF_STATE_STORAGE_ACCOUNT")
         assert state["value"] == answers["__tf_state_storage_account"]
-
-
-def test_install_script_is_valid_bash(bakes):
-    _, project = bakes[0]
-    subprocess.run(["bash", "-n", str(project / INSTALL_SCRIPT)], check=True)
-
-
-@pytest.mark.slow
-def test_install_script_works_when_run_and_when_sourced(tmp_path):
-    """A scratch repository with an empty requirements.txt: venv creation, no downloads."""
-    (tmp_path / "environment_setup").mkdir()
-    script = TEMPLATE_DIR / "{{cookiecutter.project_name}}" / INSTALL_SCRIPT
-    (tmp_path / INSTALL_SCRIPT).write_text(script.read_text(encoding="utf-8"), encoding="utf-8")
-    (tmp_path / "requirements.txt").write_text("", encoding="utf-8")
-    env = {"PYTHON": sys.executable, "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    ran = subprocess.run(["bash", INSTALL_SCRIPT], cwd=tmp_path, env=env, capture_output=True,
-                         text=True, timeout=300)
-    assert ran.returncode == 0, ran.stderr
-    assert (tmp_path / ".venv/bin/python").is_file()
-    sourced = subprocess.run(
-        ["bash", "-c", f"source {INSTALL_SCRIPT}; echo \"flags=$- venv=$VIRTUAL_ENV\"; false; "
-                       "echo still-open"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
-    assert f"venv={tmp_path / '.venv'}" in sourced.stdout
-    assert "still-open" in sourced.stdout, "sourcing must not leave `set -e` in the shell"
-    failed = subprocess.run(["bash", INSTALL_SCRIPT], cwd=tmp_path,
-                            env={**env, "PYTHON": "no-such-python"}, capture_output=True,
-                            text=True, timeout=60)
-    assert failed.returncode == 0, "the existing .venv is reused"
-    (tmp_path / ".venv").rename(tmp_path / "old-venv")
-    failed = subprocess.run(["bash", INSTALL_SCRIPT], cwd=tmp_path,
-                            env={**env, "PYTHON": "no-such-python"}, capture_output=True,
-                            text=True, timeout=60)
-    assert failed.returncode == 1
-    assert "ERROR: cannot create .venv with 'no-such-python'" in failed.stderr
 
 
 @pytest.mark.parametrize("iac_tool", ["arm", "terraform"])
@@ -358,7 +322,7 @@ def test_terraform_version_is_pinned_in_one_place(bakes):
     minimum = re.fullmatch(r">= (\d+)\.(\d+)\.(\d+)", required).groups()
     assert tuple(map(int, values["TERRAFORM_VERSION"].split("."))) >= tuple(map(int, minimum))
     readme = (project / "README.md").read_text(encoding="utf-8")
-    assert f"Terraform {answers['__terraform_version']} from" in readme
+    assert f"Terraform {answers['__terraform_version']}" in readme
     assert "Terraform extension" not in readme and "preinstalled" not in readme
     assert "preinstalled" not in (project / "environment_setup/iac-create-environment-pipeline-"
                                   "tf.yml").read_text(encoding="utf-8")
@@ -386,44 +350,35 @@ def test_pull_requests_never_change_azure(bakes, iac_tool):
             assert pull_request in step["condition"], step["displayName"]
 
 
-def logging_stand_in(folder, name, log, script=""):
-    """A command on PATH that appends its arguments to ``log``, then runs ``script``."""
-    path = folder / name
-    path.write_text(f'#!/bin/sh\necho "{name} $*" >> {log}\n{script}', encoding="utf-8")
-    path.chmod(0o755)
-
-
 @pytest.mark.parametrize("mode,state_exists", [
     ("plan", True), ("plan", False), ("apply", True), ("apply", False)])
 def test_terraform_script_changes_azure_only_when_applying(bakes, tmp_path, mode, state_exists):
-    """terraform_deploy.sh with stand-in az and terraform that record their calls."""
+    """terraform_deploy.sh with the stand-in az (the state account exists or not) and a stand-in
+    terraform, both recording their calls."""
     _, project = bakes_with(bakes, "terraform")[0]
-    log, stand_ins = tmp_path / "calls", tmp_path / "bin"
-    stand_ins.mkdir()
-    logging_stand_in(stand_ins, "az", log,
-                     'case "$1 $2 $3" in\n'
-                     '  "account show "*) echo 00000000-0000-0000-0000-000000000000 ;;\n'
-                     f'  "storage account show") exit {0 if state_exists else 3} ;;\n'
-                     'esac\n')
-    logging_stand_in(stand_ins, "terraform", log)
-    env = {"PATH": f"{stand_ins}:/usr/bin:/bin", "servicePrincipalId": "app", "tenantId": "t",
-           "idToken": "oidc", "BASE_NAME": "b", "LOCATION": "l", "RESOURCE_GROUP": "rg",
-           "WORKSPACE_NAME": "ws", "TF_STATE_STORAGE_ACCOUNT": "st", "TF_STATE_CONTAINER": "c",
-           "TF_STATE_KEY": "k"}
+    az = StandInAz(tmp_path / "az", [rule("account show", SUBSCRIPTION_ID),
+                                     rule("storage account show", code=0 if state_exists else 3),
+                                     rule(r"group create|storage (account|container) create")])
+    terraform_log, terraform = tmp_path / "terraform-calls", tmp_path / "bin" / "terraform"
+    terraform.parent.mkdir()
+    terraform.write_text(f'#!/bin/sh\necho "$*" >> {terraform_log}\n', encoding="utf-8")
+    terraform.chmod(0o755)
+    env = {"PATH": f"{az.bin}:{terraform.parent}:/usr/bin:/bin", "servicePrincipalId": "app",
+           "tenantId": "t", "idToken": "oidc", "BASE_NAME": "b", "LOCATION": "l",
+           "RESOURCE_GROUP": "rg", "WORKSPACE_NAME": "ws", "TF_STATE_STORAGE_ACCOUNT": "st",
+           "TF_STATE_CONTAINER": "c", "TF_STATE_KEY": "k"}
     ran = subprocess.run(["bash", str(project / "environment_setup/terraform_deploy.sh"), mode],
                          env=env, capture_output=True, text=True, timeout=60)
     assert ran.returncode == 0, ran.stderr
-    calls = log.read_text(encoding="utf-8").splitlines()
-    changes = [call for call in calls if re.match(r"az .*\bcreate\b|terraform apply", call)]
+    terraform_calls = terraform_log.read_text(encoding="utf-8").splitlines()
+    creates = [command for command in az.commands() if command.endswith(" create")]
     if mode == "plan":
-        assert changes == []
-        expected = ("terraform plan" if state_exists
-                    else "terraform init -input=false -backend=false")
-        assert any(call.startswith(expected) for call in calls), calls
+        assert creates == [] and "apply -input=false tfplan" not in terraform_calls
+        expected = "plan" if state_exists else "init -input=false -backend=false"
+        assert any(call.startswith(expected) for call in terraform_calls), terraform_calls
     else:
-        assert [call.split()[:3] for call in changes] == [
-            ["az", "group", "create"], ["az", "storage", "account"],
-            ["az", "storage", "container"], ["terraform", "apply", "-input=false"]]
+        assert creates == ["group create", "storage account create", "storage container create"]
+        assert terraform_calls[-1] == "apply -input=false tfplan"
 
 
 def setup_config(project):
@@ -458,44 +413,27 @@ def test_the_set_up_registers_the_providers_of_every_resource_the_answers_create
             assert unquote(provider["resource_provider_registrations"]) == "none"
 
 
-STAND_IN_ARM = STAND_INS / "arm.py"
 # What the CD's AzureWebAppContainer@1 step leaves on the site: the model's scoring image.
 CD_IMAGE = "DOCKER|eyteam1amlcr.azurecr.io/package:model-3"
 
 
-class Subscription:
-    """The stateful stand-in ``az`` of ``stand_ins/arm.py`` on PATH, and its state."""
+class Subscription(StandInAz):
+    """The stand-in ``az`` with its ``arm`` plug-in: a subscription that remembers."""
 
     def __init__(self, folder):
-        self.state_path, self.calls_path = folder / "state.json", folder / "calls.jsonl"
-        self.state_path.write_text(json.dumps({"groups": [], "computes": {}, "sites": {}}),
-                                   encoding="utf-8")
-        self.bin = folder / "bin"
-        self.bin.mkdir()
-        (self.bin / "az").write_text(f'#!/bin/sh\nexec "{sys.executable}" "{STAND_IN_ARM}" "$@"\n',
-                                     encoding="utf-8")
-        (self.bin / "az").chmod(0o755)
-
-    def state(self):
-        return json.loads(self.state_path.read_text(encoding="utf-8"))
-
-    def set_state(self, state):
-        self.state_path.write_text(json.dumps(state), encoding="utf-8")
+        super().__init__(folder, plugin="arm", state={"groups": [], "computes": {}, "sites": {}})
 
     def deployments(self):
         """The ``--parameters`` of each ``deployment group create`` so far."""
-        calls = [json.loads(line) for line in self.calls_path.read_text().splitlines()]
-        return [call[call.index("--parameters") + 1:] for call in calls
+        return [call[call.index("--parameters") + 1:] for call in self.calls()
                 if call[:3] == ["deployment", "group", "create"]]
 
     def run(self, script, cwd, variables):
         """``script`` as the step runs it (bash -e), with ``variables`` as its environment."""
-        self.calls_path.touch()
         return subprocess.run(
             ["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", script], cwd=cwd,
             capture_output=True, text=True, timeout=120,
-            env={"PATH": f"{self.bin}:/usr/bin:/bin", "ARM_STATE": str(self.state_path),
-                 "ARM_CALLS": str(self.calls_path), **variables})
+            env={"PATH": f"{self.bin}:/usr/bin:/bin", **variables})
 
 
 def iac_step(project, display_name):

@@ -90,16 +90,3 @@ def test_cli_trains_and_writes_model_metrics_and_figures(training_run, default_c
     for figure in ("roc_curve.png", "feature_importance.png"):
         assert (output_dir / figure).read_bytes()[:4] == b"\x89PNG"
     assert f"Validation AUC {metrics['auc']:.4f}" in completed.stdout
-
-
-@pytest.mark.slow
-def test_score_py_scores_the_challenge_3_rows(training_run, default_project, default_context):
-    _, output_dir, _ = training_run
-    scoring = package_dir(default_project, default_context) / "scoring"
-    completed = run_python(
-        ["-c", "import json, score; score.init(); "
-               "print(json.dumps(score.run(open('sample_request.json').read())))"],
-        scoring, env={**SINGLE_THREAD, "AZUREML_MODEL_DIR": str(output_dir)})
-    result = json.loads(completed.stdout.strip().splitlines()[-1])["result"]
-    assert len(result) == 2
-    assert all(0 <= probability <= 1 for probability in result)

@@ -46,7 +46,8 @@ SCHEMA_EXCEPTIONS = {
         "but has no entry describing its inputs, so every use of it fails. The exception adds "
         "the entry with the task's documented inputs."),
 }
-# Agents the pipelines may use; mcr.microsoft.com/mlops/python:latest broke teams (issue #329).
+# Agents the pipelines may use; mcr.microsoft.com/mlops/python:latest broke teams
+# (microsoft/MLOpsPython issue #329).
 HOSTED_IMAGES = {"ubuntu-latest", "ubuntu-24.04"}
 PREDEFINED_PREFIXES = ("Build.", "System.", "Pipeline.", "Agent.", "resources.pipeline.")
 SET_VARIABLE = re.compile(r"variable=(\w+)|set_variable\(\"(\w+)\"")
@@ -252,10 +253,9 @@ def test_cd_stages_follow_the_answers(overrides):
                 "'true')") in stages[name]["condition"]
     assert ("target: AKS" in text) == answers["deploy_aks"]
     assert ("target: Webapp" in text) == answers["deploy_webapp"]
-    assert "az ml " not in text, "the Azure ML CLI v1 extension is out of support"
 
 
-# Retired from the steps (issue 16): the `ml` CLI extension no longer loads on today's `az`, and
+# Retired from the steps: the `ml` CLI extension no longer loads on today's `az`, and
 # Microsoft says not to install the classic Machine Learning extension or use its tasks.
 RETIRED = re.compile(r"\baz ml\b|\bextension add --name ml\b|MLPublishedPipelineRestAPITask"
                      r"|vss-services-azureml")
@@ -375,7 +375,7 @@ def test_agents_code_quality_and_training_trigger(bakes):
 
 def test_the_azure_ml_step_and_the_deployment_stage_are_written_once(bakes):
     """Every ml_service command signs in through aml-step-template.yml; every deployment stage
-    comes from deploy-stage-template.yml (issue 10: no near-copies)."""
+    comes from deploy-stage-template.yml: no near-copies."""
     overrides, project = bakes[-1]
     assert overrides["deploy_aks"] and overrides["deploy_webapp"]
     written = {path.name for path in pipeline_files(project)

@@ -31,9 +31,10 @@ from tests.support.azure_pipelines import is_pipeline, jobs, pipeline_files, ste
 from tests.support.bakes import (bake_once, matrix_id, rendered_answers, structural_combinations,
                                  writable_copy)
 from tests.support.commands import no_network_prefix
-from tests.support.rehearsal import (PYTHON_MODULE, SUBSCRIPTION_ID, Rehearsal, job_variables,
-                                     substitute, verdict)
+from tests.support.rehearsal import (PYTHON_MODULE, Rehearsal, job_variables, substitute,
+                                     verdict)
 from tests.support.repository import load
+from tests.support.stand_in_az import SUBSCRIPTION_ID
 
 pytestmark = pytest.mark.slow
 

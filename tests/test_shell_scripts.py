@@ -86,7 +86,7 @@ def test_every_pipeline_script_of_every_bake_passes_shellcheck(bakes, tmp_path):
             script_files.setdefault(path.read_bytes(), path)
     assert len(scripts) >= 8, sorted(scripts.values())
     assert {path.name for path in script_files.values()} >= {
-        "install_requirements.sh", "install_terraform.sh", "terraform_deploy.sh"}
+        "arm_deploy.sh", "install_terraform.sh", "terraform_deploy.sh"}
     problems = check(scripts, script_files.values(), tmp_path)
     assert not problems, "\n".join(problems)
 

@@ -99,9 +99,9 @@ def workshop_runs(now):
 def workshop(tmp_path_factory):
     """Five teams generated and pushed by the organiser (with the stand-in gh), then run again
     without --push; their runs as the day left them; the status board run once:
-    (folder, env, completed, files)."""
+    (folder, env, completed, files, az)."""
     folder = tmp_path_factory.mktemp("status")
-    env, files = install_stand_ins(folder)
+    env, files, az = install_stand_ins(folder)
     roster = folder / "roster.csv"
     roster.write_text(ROSTER, encoding="utf-8")
     output = folder / "teams"
@@ -111,13 +111,13 @@ def workshop(tmp_path_factory):
     now = datetime.now(UTC)
     github, azure = workshop_runs(now)
     write_json(files["GH_RUNS"], github)
-    write_json(files["AZ_PIPELINES"], azure)
+    az.set_state(azure)
     # The teams were generated an hour ago: team 4 has run nothing since.
     an_hour_ago = minutes_ago(now, 60).timestamp()
     os.utime(output / "report.json", (an_hour_ago, an_hour_ago))
     completed = run_python(["-m", "organiser", roster, "--output-dir", output, "--status"],
                            TEMPLATE_DIR, env={**env, "TZ": "UTC"}, check=False)
-    return output, env, completed, files
+    return output, env, completed, files, az
 
 
 # --- the board, as the issue's Done-when describes it ------------------------------------------
@@ -137,7 +137,7 @@ EXPECTED_ROWS = [  # team, row kind, then (columns, state) of its cells: stuck t
 
 
 def test_the_exit_status_flags_the_unreadable_team(workshop):
-    _, _, completed, _ = workshop
+    _, _, completed, _, _ = workshop
     assert completed.returncode == 1, completed.stderr
     assert completed.stderr == ""
     summary = completed.stdout.splitlines()[0]
@@ -146,7 +146,7 @@ def test_the_exit_status_flags_the_unreadable_team(workshop):
 
 
 def test_the_table_has_a_row_per_team_stuck_first_with_the_failing_stage_first(workshop):
-    _, _, completed, _ = workshop
+    _, _, completed, _, _ = workshop
     lines = completed.stdout.splitlines()
     header, rows = lines[1], lines[2:7]
     assert header.split() == ["TEAM", "REPOSITORY", "STATUS", "INFRASTRUCTURE", "CI",
@@ -171,7 +171,7 @@ def test_the_table_has_a_row_per_team_stuck_first_with_the_failing_stage_first(w
 
 
 def test_under_the_table_each_failed_run_has_its_link_and_each_unreadable_its_reason(workshop):
-    output, _, completed, _ = workshop
+    output, _, completed, _, _ = workshop
     notes = completed.stdout.split("Failed or unreadable:\n")[1].splitlines()
     assert notes[0] == (f"  team 5 train.yml failed: https://github.com/{OWNER}/EY_Team5_MLOps/"
                         "actions/runs/9000004")
@@ -182,14 +182,14 @@ def test_under_the_table_each_failed_run_has_its_link_and_each_unreadable_its_re
 
 
 def test_each_run_is_asked_for_with_the_commands_flags(workshop):
-    _, _, _, files = workshop
+    _, _, _, files, az = workshop
     run_lists = [call for call in calls(files["GH_LOG"]) if call[:2] == ["run", "list"]]
     assert sorted(run_lists) == sorted(
         ["run", "list", "--repo", f"{OWNER}/EY_Team{team}_MLOps", "--workflow", workflow,
          "--limit", "1", "--json", "status,conclusion,createdAt,startedAt,updatedAt,url"]
         for team in (3, 4, 5) for workflow in WORKFLOWS)
     scope = ["--organization", ORGANIZATION, "--project", "Team2-MLOps", "--output", "json"]
-    team2 = [call for call in calls(files["AZ_LOG"]) if "Team2-MLOps" in call]
+    team2 = [call for call in az.calls() if "Team2-MLOps" in call]
     assert sorted(team2) == sorted(
         [["pipelines", "list", "--name", name, *scope] for name in PIPELINES]
         + [["pipelines", "runs", "list", "--pipeline-ids", str(number), "--top", "1",
@@ -236,7 +236,7 @@ def png_size(path):
 
 
 def test_the_page_shows_the_same_rows_in_chromium_and_a_screenshot_is_taken(workshop):
-    output, _, _, _ = workshop
+    output, _, _, _, _ = workshop
     page = output / "status.html"
     rendered = BoardRows(chromium("--dump-dom", page=page))
     assert rendered.rows == [
@@ -250,7 +250,7 @@ def test_the_page_shows_the_same_rows_in_chromium_and_a_screenshot_is_taken(work
 
 
 def test_the_page_loads_nothing_and_says_each_state_in_words_and_marks(workshop):
-    output, _, _, _ = workshop
+    output, _, _, _, _ = workshop
     text = (output / "status.html").read_text(encoding="utf-8")
     for loading in ("src=", "<link", "url(", "@import", "@font-face"):
         assert loading not in text
@@ -322,28 +322,30 @@ def test_each_azure_devops_status_and_result_is_a_state(status, result, state, n
 
 @pytest.fixture
 def stand_ins(tmp_path, monkeypatch):
-    env, files = install_stand_ins(tmp_path)
+    """(gh's files, the stand-in az), on PATH for this process."""
+    env, files, az = install_stand_ins(tmp_path)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    return files
+    return files, az
 
 
 def test_a_failing_query_is_unknown_with_its_reason(stand_ins, monkeypatch):
-    write_json(stand_ins["GH_RUNS"], {"org/down": "error connecting to api.github.com"})
+    files, az = stand_ins
+    write_json(files["GH_RUNS"], {"org/down": "error connecting to api.github.com"})
     assert github_run("org/down", "ci.yml") == Run(UNKNOWN,
                                                    note="error connecting to api.github.com")
     scope = ["--project", "Team1-MLOps", "--output", "json"]
     assert azure_run(scope, PIPELINES[0]).note.startswith("--organization must be specified.")
-    monkeypatch.setenv("AZ_SIGNED_OUT", "1")
+    az.configure(signed_in=False)
     assert azure_run(["--organization", ORGANIZATION, *scope], PIPELINES[0]).note.startswith(
         "Before you can run Azure DevOps commands, you need to run the login command")
-    monkeypatch.setenv("PATH", str(stand_ins["GH_LOG"].parent / "nowhere"))
+    monkeypatch.setenv("PATH", str(files["GH_LOG"].parent / "nowhere"))
     assert github_run("org/repo", "ci.yml") == Run(UNKNOWN, note="gh: No such file or directory")
 
 
 def test_a_pipeline_not_created_yet_is_unknown_and_says_how_to_create_it(stand_ins):
-    empty = {"definitions": [], "builds": []}
-    write_json(stand_ins["AZ_PIPELINES"], {ORGANIZATION: {"Team1-MLOps": empty}})
+    _, az = stand_ins
+    az.set_state({ORGANIZATION: {"Team1-MLOps": {"definitions": [], "builds": []}}})
     scope = ["--organization", ORGANIZATION, "--project", "Team1-MLOps", "--output", "json"]
     assert azure_run(scope, PIPELINES[2]) == Run(
         UNKNOWN, note="no pipeline Model-Deploy-CD: run environment_setup/azure_devops_setup.py")
@@ -352,7 +354,7 @@ def test_a_pipeline_not_created_yet_is_unknown_and_says_how_to_create_it(stand_i
 def test_a_team_with_nothing_to_ask_about_is_unknown_with_the_reason(workshop, tmp_path):
     """A report whose team 5 was never pushed, whose team 4 has no folder any more, and whose
     team 2's azure-devops.json is broken: no query is made for them, and the reasons show."""
-    output, _, _, _ = workshop
+    output, _, _, _, _ = workshop
     report = json.loads((output / "report.json").read_text(encoding="utf-8"))
     for team in report["teams"]:
         if team["team_number"] != "4":
@@ -432,7 +434,7 @@ def test_colour_only_on_a_terminal_without_no_color(monkeypatch):
 
 
 def test_watching_faster_than_githubs_hourly_limit_allows_is_refused(workshop, capsys):
-    output, _, _, _ = workshop
+    output, _, _, _, _ = workshop
     assert organiser(["roster.csv", "--output-dir", str(output), "--status", "--watch", "5"]) == 2
     printed = capsys.readouterr()
     assert printed.out == "" and printed.err == (
@@ -442,13 +444,13 @@ def test_watching_faster_than_githubs_hourly_limit_allows_is_refused(workshop, c
 
 
 def test_watch_refreshes_the_page_until_interrupted_then_stops_it_refreshing(tmp_path):
-    env, files = install_stand_ins(tmp_path)
+    env, _, az = install_stand_ins(tmp_path)
     roster = tmp_path / "roster.csv"
     roster.write_text(f"team_number,devops_organization,devops_project\n1,{ORGANIZATION},"
                       "Team1-MLOps\n", encoding="utf-8")
     output = tmp_path / "teams"
     run_python(["-m", "organiser", roster, "--output-dir", output], TEMPLATE_DIR, env=env)
-    write_json(files["AZ_PIPELINES"], {ORGANIZATION: {"Team1-MLOps": azure_project(
+    az.set_state({ORGANIZATION: {"Team1-MLOps": azure_project(
         "Team1-MLOps", [(PIPELINES[0], "inProgress", None, 1, None)], datetime.now(UTC))}})
     watching = subprocess.Popen(
         [sys.executable, "-m", "organiser", roster, "--output-dir", output, "--status",
@@ -477,7 +479,7 @@ def test_watch_refreshes_the_page_until_interrupted_then_stops_it_refreshing(tmp
 # --- what the organiser records, and refuses ---------------------------------------------------
 
 def test_the_report_keeps_where_each_team_was_pushed_when_run_again_without_push(workshop):
-    output, _, _, _ = workshop
+    output, _, _, _, _ = workshop
     report = json.loads((output / "report.json").read_text(encoding="utf-8"))
     assert [(team["status"], team["github_repository"]) for team in report["teams"]] == [
         ("unchanged", f"{OWNER}/EY_Team{number}_MLOps") for number in range(1, 6)]

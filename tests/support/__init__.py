@@ -14,5 +14,8 @@ other; ``tests/conftest.py`` holds only fixtures; ``bench/`` imports this packag
 - ``local_server``: the generated project's scoring server, started as ``make serve`` starts it.
 - ``organiser`` and ``status_board``: rosters, the template committed in git, the stand-in GitHub,
   runs as ``gh`` and ``az`` print them.
-- ``stand_ins/``: programs run as ``gh`` and ``az`` (``python stand_ins/<name>.py``), not modules.
+- ``stand_in_az``: the one stand-in ``az`` set up in a folder: its answers, its calls, the state
+  of its plug-in.
+- ``stand_ins/``: programs run as ``gh`` and ``az`` (``gh.py``, ``az.py``) and ``az.py``'s
+  plug-ins (``arm.py``, ``devops_runs.py``), not modules of this package.
 """

@@ -1,23 +1,17 @@
 """Generated pipeline and workflow steps run here, offline, in the environment their agent gives
 them: a job's variables as the Azure Pipelines agent has them (``job_variables``, ``$(macros)``
 replaced by ``substitute``), the session's ``Rehearsal`` (venvs of exactly the generated
-requirements, a stand-in ``az`` signed in to nothing, no network), its ``verdict`` on whether a
-step got as far as its first call to Azure, and a step run with a stand-in ``python`` whose run
-kept the production model."""
+requirements, the stand-in ``az`` knowing the subscription and signed in to nothing else, no
+network), its ``verdict`` on whether a step got as far as its first call to Azure, and a step run
+with a stand-in ``python`` whose run kept the production model."""
 import json
 import re
 import subprocess
 
 from tests.support.azure_pipelines import MACRO
 from tests.support.commands import requirements_venv
+from tests.support.stand_in_az import SUBSCRIPTION_ID, StandInAz, rule
 
-SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
-STAND_IN_AZ = f"""#!/bin/sh
-# Stand-in for the Azure CLI: it knows the subscription and is signed in to nothing else.
-if [ "$1 $2" = "account show" ]; then echo {SUBSCRIPTION_ID}; exit 0; fi
-echo "ERROR: Please run 'az login' to setup account." >&2
-exit 1
-"""
 RUNTIME_OUTPUT = re.compile(
     r"\$\[\s*(?:stage)?[dD]ependencies\..*outputs\['(?:\w+\.)*(\w+\.\w+)'\]\s*\]")
 # A step that runs the project's Python (`python3` on a GitHub runner), not pip: the module and
@@ -62,10 +56,9 @@ class Rehearsal:
         self.results = {}
         # One agent folder for the session, so a step's script reads the same in every bake.
         self.agent = folder / "agent"
-        self.bin = folder / "bin"
-        self.bin.mkdir()
-        (self.bin / "az").write_text(STAND_IN_AZ, encoding="utf-8")
-        (self.bin / "az").chmod(0o755)
+        # The subscription is known (aml-step-template.yml reads its id); nothing else answers.
+        self.az = StandInAz(folder / "az", answers=[rule("account show", SUBSCRIPTION_ID)],
+                            signed_in=False)
 
     def venv(self, requirements):
         """(digest, venv) of exactly ``requirements``, shared with the other tests' venvs."""
@@ -79,7 +72,7 @@ class Rehearsal:
             path.write_text(script, encoding="utf-8")
             home = self.folder / "home"
             home.mkdir(exist_ok=True)
-            env = {"PATH": f"{venv}/bin:{self.bin}:/usr/bin:/bin", "HOME": str(home),
+            env = {"PATH": f"{venv}/bin:{self.az.bin}:/usr/bin:/bin", "HOME": str(home),
                    "LANG": "C.UTF-8",
                    **{env_name(name): value for name, value in variables.items()}}
             completed = subprocess.run(

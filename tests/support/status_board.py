@@ -5,7 +5,8 @@ import os
 import sys
 from datetime import timezone
 
-from tests.support.commands import STAND_INS
+from tests.support.organiser import STAND_IN_GH
+from tests.support.stand_in_az import StandInAz
 
 # Every run is on GitHub's and Azure DevOps's side of the board: its times are UTC.
 UTC = timezone.utc
@@ -70,26 +71,26 @@ def azure_build(organization, project, definition, build_id, status, result=None
 
 
 def install_stand_ins(folder):
-    """``gh`` and ``az`` on PATH as the stand-ins, with their data files in ``folder``: the
-    environment to run with, and the paths of the data files and call logs."""
+    """``gh`` and ``az`` on PATH as the stand-ins, with their data in ``folder``: the
+    environment to run with, the paths of gh's data files and call log, and the stand-in ``az``
+    (plug-in ``devops_runs``: set its state to the Azure DevOps it answers from)."""
     bin_dir = folder / "bin"
     bin_dir.mkdir(exist_ok=True)
-    for name, script in (("gh", "gh.py"), ("az", "az_pipelines.py")):
-        wrapper = bin_dir / name
-        wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{STAND_INS / script}" "$@"\n',
-                           encoding="utf-8")
-        wrapper.chmod(0o755)
+    gh = bin_dir / "gh"
+    gh.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{STAND_IN_GH}" "$@"\n',
+                  encoding="utf-8")
+    gh.chmod(0o755)
+    az = StandInAz(folder / "az", plugin="devops_runs")
     files = {"GH_LOG": folder / "gh.log", "GH_REPOSITORIES": folder / "github.txt",
-             "GH_RUNS": folder / "gh-runs.json", "AZ_PIPELINES": folder / "az-pipelines.json",
-             "AZ_LOG": folder / "az.log", "GH_REMOTES": folder / "github"}
-    for name in ("GH_RUNS", "AZ_PIPELINES"):
-        files[name].write_text("{}", encoding="utf-8")
+             "GH_RUNS": folder / "gh-runs.json", "GH_REMOTES": folder / "github"}
+    files["GH_RUNS"].write_text("{}", encoding="utf-8")
     files["GH_REMOTES"].mkdir(exist_ok=True)
-    env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "GIT_CONFIG_NOSYSTEM": "1",
+    env = {"PATH": f"{bin_dir}{os.pathsep}{az.bin}{os.pathsep}{os.environ['PATH']}",
+           "GIT_CONFIG_NOSYSTEM": "1",
            "GIT_AUTHOR_NAME": "Organiser", "GIT_AUTHOR_EMAIL": "o@example.com",
            "GIT_COMMITTER_NAME": "Organiser", "GIT_COMMITTER_EMAIL": "o@example.com",
            **{name: str(path) for name, path in files.items()}}
-    return env, files
+    return env, files, az
 
 
 def write_json(path, data):

@@ -1,24 +1,24 @@
-"""The Azure DevOps set-up script against a stand-in ``az``: first run, re-run, drift and errors.
+"""The Azure DevOps set-up script against the stand-in ``az``: first run, re-run, drift, errors.
 
-The Azure CLI and its azure-devops extension need the network to install, so the boundary is a
-stand-in ``az`` executable (``az_stand_in.py`` beside this file): it records every argv and
-answers from a JSON state file the way the real commands do (lists, creates that refuse
-duplicates, updates). Everything else (the configuration, command building, the runner,
-subprocess calls) is the real code.
+The Azure CLI and its azure-devops extension need the network to install, so the boundary is the
+tests' stand-in ``az`` (``ml_service/tests/stand_in_cli.py``) with its Azure DevOps plug-in
+(``az_stand_in.py`` beside this file): it records every call and answers from a state the way
+the real commands do (lists, creates that refuse duplicates, updates). Everything else (the
+configuration, command building, the runner, subprocess calls) is the real code.
 """
 import json
 import os
 import shlex
-import sys
 from pathlib import Path
 
 import pytest
 
 from environment_setup import azure_devops_setup as setup_script
+from ml_service.tests.stand_in_cli import StandInCli
 
 REPOSITORY_URL = "https://github.com/contoso/my-mlops-repo"
 SERVICE_PRINCIPAL_ID = "11111111-2222-3333-4444-555555555555"
-STAND_IN_AZ = Path(__file__).with_name("az_stand_in.py")
+AZURE_DEVOPS = Path(__file__).with_name("az_stand_in.py")
 DEFAULT_ORGANIZATION = "https://dev.azure.com/contoso"
 
 
@@ -32,13 +32,7 @@ def config():
 
 @pytest.fixture
 def azure(tmp_path, monkeypatch):
-    """A PATH holding only the stand-in ``az``, an empty project's state, and its call log."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    stand_in = bin_dir / "az"
-    stand_in.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{STAND_IN_AZ}" "$@"\n',
-                        encoding="utf-8")
-    stand_in.chmod(0o755)
+    """A PATH holding only the stand-in ``az``, with an empty project, and its calls."""
     state = {
         "extensions": ["azure-devops"],
         "account": {"id": "sub-id", "name": "Workshop subscription", "tenantId": "tenant-id"},
@@ -50,28 +44,15 @@ def azure(tmp_path, monkeypatch):
         "service_connections": [{"id": "github-1", "name": "github-contoso", "type": "GitHub"}],
         "pipelines": [],
     }
-    state_path, calls_path = tmp_path / "state.json", tmp_path / "calls.jsonl"
-    state_path.write_text(json.dumps(state), encoding="utf-8")
-    calls_path.write_text("", encoding="utf-8")
-    monkeypatch.setenv("PATH", str(bin_dir))
-    monkeypatch.setenv("AZ_STAND_IN_STATE", str(state_path))
-    monkeypatch.setenv("AZ_STAND_IN_CALLS", str(calls_path))
+    azure = StandInCli(tmp_path / "az", plugin=AZURE_DEVOPS, state=state)
+    monkeypatch.setenv("PATH", str(azure.bin))
     monkeypatch.setenv(setup_script.SERVICE_PRINCIPAL_KEY_VARIABLE, "not-a-real-secret")
+    return azure
 
-    class Azure:
-        def state(self):
-            return json.loads(state_path.read_text(encoding="utf-8"))
 
-        def set_state(self, new_state):
-            state_path.write_text(json.dumps(new_state), encoding="utf-8")
-
-        def calls(self):
-            return [json.loads(line) for line in calls_path.read_text().splitlines()]
-
-        def forget_calls(self):
-            calls_path.write_text("", encoding="utf-8")
-
-    return Azure()
+def az_calls(azure):
+    """The arguments of each az call so far (without ``az``)."""
+    return [call["argv"][1:] for call in azure.calls()]
 
 
 def run_setup(*extra):
@@ -101,7 +82,7 @@ def test_first_run_creates_everything_in_order(azure, config):
     assert {(p["repository"], p["branch"], p["connection"]) for p in state["pipelines"]} == \
         {(REPOSITORY_URL, "main", "github-1")}
 
-    creates = [verb for verb in verbs(azure.calls()) if verb.endswith("create")]
+    creates = [verb for verb in verbs(az_calls(azure)) if verb.endswith("create")]
     assert creates == ["pipelines variable-group create", "devops service-endpoint azurerm create",
                        "pipelines create", "pipelines create", "pipelines create"]
 
@@ -114,7 +95,7 @@ def test_second_run_creates_nothing_and_changes_nothing(azure):
     assert run_setup("--service-principal-id", SERVICE_PRINCIPAL_ID) == 0
 
     assert azure.state() == after_first
-    second = verbs(azure.calls())
+    second = verbs(az_calls(azure))
     assert not [verb for verb in second if "create" in verb], second
     assert second.count("pipelines update") == 3
 
@@ -124,7 +105,7 @@ def test_the_resource_providers_are_registered_once_and_first(azure, config):
 
     assert azure.state()["providers"] == dict.fromkeys(config["resource_providers"],
                                                        "Registered")
-    calls = azure.calls()
+    calls = az_calls(azure)
     registered = [call[call.index("--namespace") + 1] for call in calls
                   if call[:2] == ["provider", "register"]]
     # Only those not registered yet (one still registering is waited for), in the file's order.
@@ -139,7 +120,7 @@ def test_the_resource_providers_are_registered_once_and_first(azure, config):
 
     assert run_setup() == 0
 
-    assert not [call for call in azure.calls() if call[:2] == ["provider", "register"]]
+    assert not [call for call in az_calls(azure) if call[:2] == ["provider", "register"]]
 
 
 def test_a_provider_that_may_not_be_registered_fails_with_one_line(azure, config, capsys):
@@ -168,7 +149,7 @@ def test_rerun_repairs_a_changed_and_a_deleted_variable(azure, config):
     [group] = azure.state()["variable_groups"]
     assert {name: variable["value"] for name, variable in group["variables"].items()} == \
         config["variable_group"]["variables"]
-    variable_calls = [call for call in azure.calls()
+    variable_calls = [call for call in az_calls(azure)
                       if call[:3] == ["pipelines", "variable-group", "variable"]]
     assert sorted((call[3], call[call.index("--name") + 1]) for call in variable_calls) == \
         [("create", "WORKSPACE_NAME"), ("update", "BASE_NAME")]
@@ -205,7 +186,7 @@ def test_every_printed_command_is_a_call_and_the_other_way_round(azure, capsys):
 
     printed = [shlex.split(line) for line in capsys.readouterr().out.splitlines()
                if not line.startswith("# ")]
-    assert [argv[1:] for argv in printed] == azure.calls()
+    assert [argv[1:] for argv in printed] == az_calls(azure)
 
 
 @pytest.mark.parametrize("breakage, message", [
@@ -231,7 +212,7 @@ def test_a_service_principal_without_its_secret_fails_before_any_call(azure, mon
     assert capsys.readouterr().err.splitlines() == [
         f"ERROR: --service-principal-id needs the principal's secret in "
         f"{setup_script.SERVICE_PRINCIPAL_KEY_VARIABLE}"]
-    assert azure.calls() == []
+    assert az_calls(azure) == []
 
 
 def test_a_repository_that_is_not_on_github_fails_with_one_line(azure, capsys):
@@ -283,7 +264,7 @@ def test_the_organization_is_the_option_the_file_or_azs_default(
 
     assert run_setup("--config", str(config_file), *option) == 0
 
-    assert organizations_used(azure.calls()) == {expected}
+    assert organizations_used(az_calls(azure)) == {expected}
 
 
 def test_without_an_organization_anywhere_it_fails_with_one_line(azure, config, tmp_path, capsys):

@@ -1,23 +1,25 @@
-"""The GitHub set-up script against stand-in ``az`` and ``gh``: first run, re-run, drift, every
-kind of repository and plan, errors.
+"""The GitHub set-up script against the stand-in ``az`` and ``gh``: first run, re-run, drift,
+every kind of repository and plan, errors.
 
-The Azure CLI and the GitHub CLI need the network and an account, so the boundary is a pair of
-stand-in executables (``STAND_IN``, one script answering as either): each records its argv and
-standard input and answers from a JSON state file the way the real commands do (lists, creates
-that refuse duplicates, updates, idempotent PUTs, and GitHub's refusals: ``gh api`` prints the
-response body and "gh: <message> (HTTP <status>)"). Everything else (the configuration, command
-building, the runner, subprocess calls) is the real code.
+The Azure CLI and the GitHub CLI need the network and an account, so the boundary is the tests'
+stand-in (``ml_service/tests/stand_in_cli.py``) as both, with the plug-in ``github_stand_in.py``
+beside this file: it records each call's arguments and standard input and answers from a state
+the way the real commands do (lists, creates that refuse duplicates, updates, idempotent PUTs,
+and GitHub's refusals). Everything else (the configuration, command building, the runner,
+subprocess calls) is the real code.
 """
 import itertools
 import json
 import re
 import shlex
-import sys
+from pathlib import Path
 
 import pytest
 
 from environment_setup import github_setup as setup_script
+from ml_service.tests.stand_in_cli import StandInCli
 
+GITHUB = Path(__file__).with_name("github_stand_in.py")
 REPOSITORY = "contoso/my-mlops-repo"
 BY_IDS = "repo:contoso@123/my-mlops-repo@456"
 BY_NAMES = "repo:contoso/my-mlops-repo"
@@ -26,191 +28,11 @@ NEW_REPOSITORY = {"use_default": True, "use_immutable_subject": False,
                   "sub_claim_prefix": BY_IDS}
 OLD_REPOSITORY = {"use_default": True, "use_immutable_subject": False,
                   "sub_claim_prefix": BY_NAMES}
-REVIEWERS_REFUSED = ("Failed to create the environment protection rule. Please ensure the "
-                     "billing plan supports the required reviewers protection rule.")
 # Built-in roles that only read (Azure built-in roles: Reader `*/read`; Storage Blob Data Reader
 # reads blobs and lists containers).
 READ_ONLY_BUILT_IN_ROLES = {"Reader", "Storage Blob Data Reader"}
 PREVIEW_ACTIONS = {"Microsoft.Resources/deployments/whatIf/action",
                    "Microsoft.Resources/deployments/validate/action"}
-
-STAND_IN = r'''
-"""Stand-in for az and gh: records argv and stdin, answers from a JSON state file."""
-import json
-import os
-import sys
-
-TOOL = os.path.basename(sys.argv[0])
-STATE = os.environ["STAND_IN_STATE"]
-stdin = None if sys.stdin.isatty() else sys.stdin.read()
-with open(os.environ["STAND_IN_CALLS"], "a", encoding="utf-8") as calls:
-    calls.write(json.dumps({"argv": [TOOL, *sys.argv[1:]], "stdin": stdin or None}) + "\n")
-with open(STATE, encoding="utf-8") as handle:
-    state = json.load(handle)
-
-words, options, current = [], {}, None
-for token in sys.argv[1:]:
-    if token.startswith("-") and not token.lstrip("-")[:1].isdigit():
-        current = token.lstrip("-")
-        options.setdefault(current, [])
-    elif current is None:
-        words.append(token)
-    else:
-        options[current].append(token)
-        current = None
-option = {key: values[-1] if values else "" for key, values in options.items()}
-command = " ".join([TOOL, *words])
-
-
-def answer(value=None):
-    with open(STATE, "w", encoding="utf-8") as handle:
-        json.dump(state, handle, indent=1)
-    if value is not None:
-        print(json.dumps(value))
-    sys.exit(0)
-
-
-def fail(message):
-    print(f"ERROR: {message}", file=sys.stderr)
-    sys.exit(1)
-
-
-def refuse(status, message):
-    """As gh api does: the response body on stdout, the message and status on stderr."""
-    print(json.dumps({"message": message, "status": str(status)}))
-    print(f"gh: {message} (HTTP {status})", file=sys.stderr)
-    sys.exit(1)
-
-
-if TOOL == "az" and state["account"] is None:
-    fail("Please run 'az login' to setup account.")
-if TOOL == "gh" and state["github_user"] is None:
-    fail("To get started with GitHub CLI, please run:  gh auth login")
-if command == "az account show":
-    answer(state["account"])
-if command == "az provider list":
-    answer(state["registered_providers"])
-if command == "az provider register":
-    state["registered_providers"].append(option["namespace"])
-    answer()
-if command == "az group exists":
-    answer(option["name"] in state["resource_groups"])
-if command == "az group create":
-    state["resource_groups"][option["name"]] = option["location"]
-    answer({"name": option["name"], "location": option["location"]})
-if command == "az storage account list":
-    answer([item for item in state["storage_accounts"]
-            if item["resourceGroup"] == option["resource-group"]])
-if command == "az storage account create":
-    if any(item["name"] == option["name"] for item in state["storage_accounts"]):
-        fail(f"The storage account named {option['name']} is already taken.")
-    state["storage_accounts"].append({"name": option["name"],
-                                      "resourceGroup": option["resource-group"]})
-    answer(state["storage_accounts"][-1])
-if command in ("az storage container exists", "az storage container create"):
-    key = f"{option['account-name']}/{option['name']}"
-    exists = key in state["containers"]
-    if words[-1] == "exists":
-        answer({"exists": exists})
-    state["containers"] = sorted(set(state["containers"]) | {key})
-    answer({"created": not exists})
-if command == "az role definition list":
-    answer([role for role in state["role_definitions"] if role["roleName"] == option["name"]])
-if command in ("az role definition create", "az role definition update"):
-    wanted = json.loads(option["role-definition"])
-    named = [role for role in state["role_definitions"] if role["roleName"] == wanted["Name"]]
-    if (words[-1] == "create") == bool(named):
-        fail(f"cannot {words[-1]} role {wanted['Name']}")
-    role = {"roleName": wanted["Name"], "assignableScopes": wanted["AssignableScopes"],
-            "permissions": [{"actions": wanted["Actions"], "dataActions": wanted["DataActions"]}]}
-    state["role_definitions"] = [item for item in state["role_definitions"]
-                                 if item["roleName"] != wanted["Name"]] + [role]
-    answer(role)
-if command == "az ad app list":
-    answer([app for app in state["applications"] if app["displayName"] == option["display-name"]])
-if command == "az ad app create":
-    app = {"appId": f"app-{len(state['applications']) + 1}", "id": "app-object",
-           "displayName": option["display-name"], "credentials": []}
-    state["applications"].append(app)
-    answer(app)
-if command == "az ad sp list":
-    app_id = option["filter"].split("'")[1]
-    answer([sp for sp in state["service_principals"] if sp["appId"] == app_id])
-if command == "az ad sp create":
-    sp = {"appId": option["id"], "id": f"sp-of-{option['id']}"}
-    state["service_principals"].append(sp)
-    answer(sp)
-if command.startswith("az ad app federated-credential"):
-    app = next(app for app in state["applications"] if app["appId"] == option["id"])
-    if words[-1] == "list":
-        answer(app["credentials"])
-    if words[-1] == "delete":
-        app["credentials"] = [item for item in app["credentials"]
-                              if item["name"] != option["federated-credential-id"]]
-        answer()
-    parameters = json.loads(option["parameters"])
-    named = [item for item in app["credentials"] if item["name"] == parameters["name"]]
-    if (words[-1] == "create") == bool(named):
-        fail(f"cannot {words[-1]} credential {parameters['name']}")
-    if named:
-        named[0].update(parameters)
-        answer()
-    if len(app["credentials"]) == 20:
-        fail("The number of federated identity credentials exceeds the limit of 20.")
-    app["credentials"].append(parameters)
-    answer(parameters)
-if command == "az role assignment list":
-    answer([item for item in state["role_assignments"]
-            if item["appId"] == option["assignee"] and item["role"] == option["role"]
-            and item["scope"] == option["scope"]])
-if command == "az role assignment create":
-    sp = next(sp for sp in state["service_principals"]
-              if sp["id"] == option["assignee-object-id"])
-    item = {"appId": sp["appId"], "role": option["role"], "scope": option["scope"]}
-    state["role_assignments"].append(item)
-    answer(item)
-if command == "gh api user":
-    answer(state["github_user"])
-if command.startswith("gh api users/"):
-    login = words[-1].split("/")[-1]
-    if login not in state["github_users"]:
-        refuse(404, "Not Found")
-    answer({"login": login, "id": state["github_users"][login]})
-if command.startswith("gh api repos/") and words[-1].endswith("/actions/oidc/customization/sub"):
-    template = state["subject_template"]
-    answer(template) if template else refuse(404, "Not Found")
-if command.startswith("gh api repos/") and words[-1].count("/") == 2:
-    if words[-1].removeprefix("repos/") != state["repository"]["full_name"]:
-        refuse(404, "Not Found")
-    answer(state["repository"])
-if command == "gh variable list":
-    answer([{"name": name, "value": value}
-            for name, value in state["variables"].get(option["repo"], {}).items()])
-if command.startswith("gh variable set "):
-    state["variables"].setdefault(option["repo"], {})[words[-1]] = option["body"]
-    answer()
-if command.startswith("gh api") and words[-1].endswith("/deployment-branch-policies"):
-    environment = words[-1].split("/")[-2]
-    policies = state["environments"][environment]["branch_policies"]
-    if option.get("method") == "POST":
-        fields = dict(value.split("=", 1) for value in options["f"])
-        policies.append(fields)
-        answer(fields)
-    answer({"branch_policies": policies})
-if command.startswith("gh api") and option.get("method") == "PUT":
-    environment = words[-1].split("/")[-1]
-    body = json.loads(stdin)
-    if state["plan"] == "free-private":
-        refuse(404, "Not Found")
-    if state["plan"] == "broken":
-        refuse(422, "Validation Failed")
-    if state["plan"] == "team-private" and body.get("reviewers"):
-        refuse(422, REVIEWERS_REFUSED)
-    previous = state["environments"].get(environment, {"branch_policies": []})
-    state["environments"][environment] = {**body, "branch_policies": previous["branch_policies"]}
-    answer({"name": environment})
-fail(f"stand-in does not know: {command}")
-'''.replace("REVIEWERS_REFUSED", repr(REVIEWERS_REFUSED))
 
 
 @pytest.fixture
@@ -236,39 +58,10 @@ def new_state(**changes):
 @pytest.fixture
 def cloud(tmp_path, monkeypatch):
     """A PATH holding only the stand-in ``az`` and ``gh``, an empty subscription, a new
-    repository, and the call log."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    for tool in ("az", "gh"):
-        stand_in = bin_dir / tool
-        stand_in.write_text(f"#!{sys.executable}\n{STAND_IN}", encoding="utf-8")
-        stand_in.chmod(0o755)
-    state_path, calls_path = tmp_path / "state.json", tmp_path / "calls.jsonl"
-    state_path.write_text(json.dumps(new_state()), encoding="utf-8")
-    calls_path.write_text("", encoding="utf-8")
-    monkeypatch.setenv("PATH", str(bin_dir))
-    monkeypatch.setenv("STAND_IN_STATE", str(state_path))
-    monkeypatch.setenv("STAND_IN_CALLS", str(calls_path))
-
-    class Cloud:
-        bin = bin_dir
-
-        def state(self):
-            return json.loads(state_path.read_text(encoding="utf-8"))
-
-        def set_state(self, new_state):
-            state_path.write_text(json.dumps(new_state), encoding="utf-8")
-
-        def change(self, **changes):
-            self.set_state({**self.state(), **changes})
-
-        def calls(self):
-            return [json.loads(line) for line in calls_path.read_text().splitlines()]
-
-        def forget_calls(self):
-            calls_path.write_text("", encoding="utf-8")
-
-    return Cloud()
+    repository, and their calls."""
+    cloud = StandInCli(tmp_path / "cloud", names=("az", "gh"), plugin=GITHUB, state=new_state())
+    monkeypatch.setenv("PATH", str(cloud.bin))
+    return cloud
 
 
 def run_setup(*extra):

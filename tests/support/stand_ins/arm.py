@@ -1,16 +1,14 @@
-"""A stateful stand-in ``az`` for infrastructure runs: resource groups, ARM deployments, what they
-made, and what the CD changes afterwards; on PATH as ``az`` in tests.
+"""The stand-in ``az``'s plug-in for infrastructure runs (``tests.support.stand_in_az``, plugin
+``arm``): resource groups, ARM deployments, what they made, and what the CD changes afterwards.
 
-The state is the JSON file in ``$ARM_STATE``: ``groups``, ``computes`` (workspace/compute name ->
-cluster id) and ``sites`` (name -> ``image`` and ``settings``). ``deployment group create``
-applies a template as Azure Resource Manager does, for the resource types the templates use: it
-evaluates each resource's ``condition`` and the expressions of the values that matter here, the
-site's image and app settings (``newGuid()`` default values are new on every deployment), and
-refuses, as Azure does, to attach a compute that is attached already. Every call is appended to
-``$ARM_CALLS`` (one JSON list per line).
+The state: ``groups``, ``computes`` (workspace/compute name -> cluster id) and ``sites`` (name ->
+``image`` and ``settings``). ``deployment group create`` applies a template as Azure Resource
+Manager does, for the resource types the templates use: it evaluates each resource's
+``condition`` and the expressions of the values that matter here, the site's image and app
+settings (``newGuid()`` default values are new on every deployment), and refuses, as Azure does,
+to attach a compute that is attached already.
 """
 import json
-import os
 import re
 import sys
 import uuid
@@ -110,17 +108,13 @@ def deploy(state, template_path, assignments):
     return errors
 
 
-def main(argv):
-    state_path = Path(os.environ["ARM_STATE"])
-    state = json.loads(state_path.read_text(encoding="utf-8"))
-    with open(os.environ["ARM_CALLS"], "a", encoding="utf-8") as calls:
-        calls.write(json.dumps(argv) + "\n")
-    words = " ".join(word for word in argv[:4] if not word.startswith("-"))
-    errors = []
-    given = {key: (values or [""])[-1] for key, values in options(argv).items()}
+def answer(args, state):
+    """What az prints for ``args``, after changing ``state`` as Azure would."""
+    words = " ".join(word for word in args[:4] if not word.startswith("-"))
+    given = {key: (values or [""])[-1] for key, values in options(args).items()}
     if words.startswith("group exists"):
-        print(str(given["name"] in state["groups"]).lower())
-    elif words.startswith("group create"):
+        return str(given["name"] in state["groups"]).lower()
+    if words.startswith("group create"):
         state["groups"].append(given["name"])
     elif words.startswith("resource show"):
         workspace = given["parent"].split("/", 1)[1]
@@ -130,17 +124,13 @@ def main(argv):
         if given["name"] not in state["sites"]:
             sys.exit("ERROR: (ResourceNotFound) The Resource was not found.")
     elif words.startswith("webapp config show"):
-        print(state["sites"][given["name"]]["image"])
+        return state["sites"][given["name"]]["image"]
     elif words.startswith("webapp config appsettings"):
-        print(state["sites"][given["name"]]["settings"].get("SCORING_KEY", ""))
+        return state["sites"][given["name"]]["settings"].get("SCORING_KEY", "")
     elif words.startswith("deployment group create"):
-        errors = deploy(state, given["template-file"], options(argv)["parameters"])
+        errors = deploy(state, given["template-file"], options(args)["parameters"])
+        if errors:
+            sys.exit("ERROR: " + "; ".join(errors))
     elif not words.startswith("deployment group what-if"):
-        sys.exit(f"stand-in az does not know: {' '.join(argv)}")
-    state_path.write_text(json.dumps(state, indent=1), encoding="utf-8")
-    if errors:
-        sys.exit("ERROR: " + "; ".join(errors))
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])
+        sys.exit(f"stand-in az (arm): no answer for: az {' '.join(args)}")
+    return ""

@@ -14,6 +14,7 @@ from azure.identity import CredentialUnavailableError
 from ml_service.azureml import settings as settings_module
 from ml_service.azureml import training, workspace
 from ml_service.azureml.register_data import data_path, missing_data, register
+from ml_service.tests.stand_in_cli import StandInCli, reply
 from ml_service.tests.stand_in_ml_client import StandInMLClient, model
 from ml_service.util.job_status import FINAL_STATUSES
 
@@ -182,23 +183,18 @@ def test_the_subscription_is_the_azure_clis(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(workspace.SignInError, match="not on PATH"):
         workspace.cli_subscription()
-    (tmp_path / "az").write_text("#!/bin/sh\n", encoding="utf-8")
-    (tmp_path / "az").chmod(0o755)
-    asked = []
+    az = StandInCli(tmp_path / "az", answers=[reply("az account show", "0000-sub")])
+    monkeypatch.setenv("PATH", str(az.bin))
+    assert workspace.cli_subscription() == "0000-sub"
+    assert [call["argv"] for call in az.calls()] == [
+        ["az", "account", "show", "--query", "id", "--output", "tsv"]]
 
-    def answer(args, **kwargs):
-        asked.append(args[1:])
-        return SimpleNamespace(returncode=0, stdout="0000-sub\n", stderr="")
-    assert workspace.cli_subscription(run=answer) == "0000-sub"
-    assert asked == [["account", "show", "--query", "id", "--output", "tsv"]]
-
-    def refuse(args, **kwargs):
-        return SimpleNamespace(returncode=1, stdout="",
-                               stderr="ERROR: Please run 'az login' to setup account.\n")
+    signed_out = StandInCli(tmp_path / "signed-out", signed_in=False)
+    monkeypatch.setenv("PATH", str(signed_out.bin))
     with pytest.raises(workspace.SignInError, match=r"^the Azure CLI has no subscription \(ERROR: "
                                                     r"Please run 'az login' to setup account\.\): "
                                                     "run az login"):
-        workspace.cli_subscription(run=refuse)
+        workspace.cli_subscription()
 
 
 def test_no_sign_in_is_one_line_saying_what_to_do():

@@ -145,6 +145,7 @@ def server_answers(model_dir, tmp_path, requests, **environment):
     return json.loads(answers_file.read_text())
 
 
+@pytest.mark.slow
 def test_the_inference_server_answers_400_not_500(model_dir, tmp_path):
     sample = SAMPLE_REQUEST.read_text(encoding="utf-8")
     answers = server_answers(model_dir, tmp_path, [
@@ -179,6 +180,7 @@ def test_without_a_key_set_no_key_is_asked_for(loaded, monkeypatch):
     assert len(loaded.run(SAMPLE_REQUEST.read_text(encoding="utf-8"))["result"]) == 2
 
 
+@pytest.mark.slow
 def test_the_inference_server_hands_the_key_header_to_the_check(model_dir, tmp_path):
     sample = SAMPLE_REQUEST.read_text(encoding="utf-8")
     answers = server_answers(model_dir, tmp_path, [

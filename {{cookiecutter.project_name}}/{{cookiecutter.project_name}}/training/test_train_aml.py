@@ -33,6 +33,7 @@ def run_step(arguments, cwd):
                           capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow
 def test_offline_step_trains_logs_and_hands_the_model_on(tmp_path, synthetic_csv):
     completed = run_step(["--model_name", MODEL_NAME, "--step_output", "step_output",
                           "--data_file_path", str(synthetic_csv), "--dataset_name", "unused",

@@ -1,29 +1,22 @@
-"""A stand-in for ``az pipelines list`` and ``az pipelines runs list`` (the azure-devops
-extension), as far as the status board uses them; on PATH as ``az`` in tests.
+"""The stand-in ``az``'s plug-in for the status board (``tests.support.stand_in_az``, plugin
+``devops_runs``): ``az pipelines list`` and ``az pipelines runs list`` of the azure-devops
+extension, as far as the board uses them.
 
-Azure DevOps is ``$AZ_PIPELINES``, a JSON object: for each organization URL, for each project,
-its ``definitions`` (``az pipelines list`` objects) and its ``builds`` (``az pipelines runs list``
-objects, camelCase as az prints them); an organization or project may be a line to fail with
-instead. Each call is appended to ``$AZ_LOG`` when it is set, after ``$AZ_DELAY`` seconds.
-``$AZ_SIGNED_OUT`` set makes every call fail as az does before a sign-in.
+The state is Azure DevOps: for each organization URL, for each project, its ``definitions`` (``az
+pipelines list`` objects) and its ``builds`` (``az pipelines runs list`` objects, camelCase as az
+prints them); an organization or project may be a line to fail with instead.
 """
 import argparse
 import fnmatch
 import json
-import os
 import sys
-import time
 from datetime import datetime
-from pathlib import Path
 
 # The extension's choices of --query-order for runs (azext_devops/dev/pipelines/arguments.py),
 # and the field each sorts by.
 QUERY_ORDERS = {"FinishTimeAsc": "finishTime", "FinishTimeDesc": "finishTime",
                 "StartTimeAsc": "startTime", "StartTimeDesc": "startTime",
                 "QueueTimeAsc": "queueTime", "QueueTimeDesc": "queueTime"}
-SIGNED_OUT = ("Before you can run Azure DevOps commands, you need to run the login command(az "
-              "login if using AAD/MSA identity else az devops login if using PAT token) to setup "
-              "credentials.")
 NO_ORGANIZATION = ("--organization must be specified. The value should be the URI of your Azure "
                    "DevOps organization, for example: https://dev.azure.com/MyOrganization/.")
 
@@ -47,12 +40,9 @@ def fail(message):
     sys.exit(1)
 
 
-def project_data(options):
-    if os.environ.get("AZ_SIGNED_OUT"):
-        fail(SIGNED_OUT)
+def project_data(options, devops):
     if not options.organization:
         fail(NO_ORGANIZATION)
-    devops = json.loads(Path(os.environ["AZ_PIPELINES"]).read_text(encoding="utf-8"))
     organization = devops.get(options.organization.rstrip("/"))
     if organization is None or isinstance(organization, str):
         fail(organization or f"{options.organization} is not an Azure DevOps organization")
@@ -78,25 +68,18 @@ def runs(builds, options):
     return chosen[:options.top] if options.top else chosen
 
 
-def main(args):
-    time.sleep(float(os.environ.get("AZ_DELAY", "0")))
-    if os.environ.get("AZ_LOG"):
-        with open(os.environ["AZ_LOG"], "a", encoding="utf-8") as log:
-            log.write(json.dumps(args) + "\n")
+def answer(args, devops):
+    """What az prints for ``args`` in Azure DevOps ``devops``."""
     try:
         options = parse(args)
     except argparse.ArgumentError as error:
-        print(f"stand-in az: {error}", file=sys.stderr)
+        print(f"stand-in az (devops_runs): {error}", file=sys.stderr)
         sys.exit(2)
     if options.command == ["list"] and options.name:
-        found = listed(project_data(options)["definitions"], options.name)
+        found = listed(project_data(options, devops)["definitions"], options.name)
     elif options.command == ["runs", "list"]:
-        found = runs(project_data(options)["builds"], options)
+        found = runs(project_data(options, devops)["builds"], options)
     else:
-        print(f"stand-in az: unexpected arguments {args}", file=sys.stderr)
+        print(f"stand-in az (devops_runs): no answer for: az {' '.join(args)}", file=sys.stderr)
         sys.exit(2)
-    print(json.dumps(found, indent=2))
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])
+    return json.dumps(found, indent=2)
