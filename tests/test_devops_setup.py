@@ -80,7 +80,10 @@ def test_dry_run_prints_the_teams_whole_first_run(team_7):
     assert commands(completed.stdout) == TEAM_7_FIRST_RUN
     notes = [line for line in completed.stdout.splitlines() if line.startswith("# ")]
     assert any("Machine Learning Workspace -> resource group eyteam7-AML-RG, workspace "
-               "eyteam7-AML-WS, named aml-workspace-connection" in line for line in notes)
+               "eyteam7-AML-WS (" in line and "named aml-workspace-connection" in line
+               for line in notes)
+    # SDK v1 needs no Marketplace extension (the classic one is discouraged): none is named.
+    assert "marketplace.visualstudio.com" not in completed.stdout
 
 
 def test_dry_run_in_a_fresh_project_needs_no_options(team_7):

@@ -38,10 +38,11 @@ from pathlib import Path
 CONFIG_PATH = Path(__file__).with_name("azure-devops.json")
 # The azure-devops extension reads a service principal's secret from this variable, never argv.
 SERVICE_PRINCIPAL_KEY_VARIABLE = "AZURE_DEVOPS_EXT_AZURE_RM_SERVICE_PRINCIPAL_KEY"
-# The Marketplace extension of the pipelines' agentless Azure ML task.
-AZURE_ML_EXTENSION_URL = (
-    "https://marketplace.visualstudio.com/items?itemName=ms-air-aiagility."
-    "{{ 'vss-services-azureml' if cookiecutter.azureml_sdk == 'v1' else 'azureml-v2' }}")
+{%- if cookiecutter.azureml_sdk == "v2" %}
+# The Marketplace extension of the CI's agentless wait for training: the one extension v2 needs.
+AZURE_ML_V2_EXTENSION_URL = (
+    "https://marketplace.visualstudio.com/items?itemName=ms-air-aiagility.azureml-v2")
+{%- endif %}
 # What a dry run prints where the organization would be, when none is known yet.
 ORGANIZATION_PLACEHOLDER = "https://dev.azure.com/<organization>"
 
@@ -221,20 +222,19 @@ def workspace_connection_manual_steps(config):
     workspace = config["service_connections"]["workspace"]
     return [
         f"Service connection {workspace['name']}: a portal step. Its Machine Learning Workspace "
-{%- if cookiecutter.azureml_sdk == "v1" %}
-        "scope (from the Azure ML extension, " + AZURE_ML_EXTENSION_URL + ") could only be "
-        "created from the CLI with a configuration file holding a secret, which this script "
-        "never writes.",
-{%- else %}
         "scope could only be created from the CLI with a configuration file holding a secret, "
-        "which this script never writes. The CI's agentless wait for training also needs the "
-        "Azure ML v2 extension in the organization: " + AZURE_ML_EXTENSION_URL + ".",
-{%- endif %}
+        "which this script never writes."
+{%- if cookiecutter.azureml_sdk == "v2" %}
+        " The CI's agentless wait for training also needs the Azure ML v2 extension in the "
+        "organization: " + AZURE_ML_V2_EXTENSION_URL + "."
+{%- endif %},
         "After the first run of the infrastructure pipeline has created "
         f"{workspace['workspace_name']}: Project settings -> Service connections -> New -> "
-        "Azure Resource Manager -> Service principal (automatic) -> Scope level: Machine "
-        f"Learning Workspace -> resource group {workspace['resource_group']}, workspace "
-        f"{workspace['workspace_name']}, named {workspace['name']}, "
+        "Azure Resource Manager, identity type and credential left at their defaults (workload "
+        "identity federation, which the steps' keepAzSessionActive needs) -> Scope level: "
+        f"Machine Learning Workspace -> resource group {workspace['resource_group']}, workspace "
+        f"{workspace['workspace_name']} (where that scope level is not offered, Resource group "
+        f"{workspace['resource_group']} serves as well), named {workspace['name']}, "
         "'Grant access permission to all pipelines' on.",
     ]
 

@@ -30,7 +30,8 @@ from urllib3.exceptions import NameResolutionError
 SERVICE_TYPES = ("ACI", "AKS", "Webapp", "URL")
 {%- else %}
 
-# An online endpoint is scored by its URL (ml_service/azureml/scripts finds it and its key).
+# An online endpoint is scored by its URL (ml_service.azureml.online_endpoint finds it and its
+# key).
 SERVICE_TYPES = ("Webapp", "URL")
 {%- endif %}
 DEFAULT_SOURCES_DIR = "{{ cookiecutter.project_name }}"
