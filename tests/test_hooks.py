@@ -482,7 +482,8 @@ def test_valid_endpoint_names(value):
 
 @pytest.mark.parametrize("value", ["ab", "a" * 33, "1team-ep", "team_ep", "team-ep-", "-team"])
 def test_invalid_endpoint_names(value):
-    # Azure's rule; the SDK's loader checks only the form, not the length (research sdk_v2 §4.3).
+    # Azure's rule (3 to 32 characters); azure-ai-ml's loader checks only the form, so the hook
+    # checks the length.
     assert pre_gen.NAME_RULES["__online_endpoint_name"].problem(value) is not None
 
 
