@@ -159,11 +159,13 @@ def test_a_url_gets_the_key_from_the_environment_only(monkeypatch):
         "https://e.region.inference.ml.azure.com/score", {"Authorization": "Bearer k3y"})
 
 
-def test_a_web_app_is_called_with_the_key_of_the_environment(monkeypatch, capsys):
-    monkeypatch.setenv("SCORING_KEY", "webapp-key")
-    with ScriptedService([(200, scores(0.3, 0.4))], key="webapp-key") as service:
-        main(["--type", "Webapp", "--service", service.url, "--sources_dir", str(SOURCES_DIR),
-              "--attempts", "1"])
+@pytest.mark.parametrize("service_type", ["Webapp", "URL"])
+def test_a_service_that_demands_a_key_is_called_with_the_environments(service_type, monkeypatch,
+                                                                      capsys):
+    monkeypatch.setenv("SCORING_KEY", "primary-key")
+    with ScriptedService([(200, scores(0.3, 0.4))], key="primary-key") as service:
+        main(["--type", service_type, "--service", service.url, "--sources_dir",
+              str(SOURCES_DIR), "--attempts", "1"])
     assert "Smoke test passed" in capsys.readouterr().out
 
 
@@ -199,13 +201,6 @@ def test_the_wait_bounds_the_retries():
                               wait_seconds=0.3)
     assert 2 <= len(service.requests) < 20
 
-
-def test_an_endpoint_that_demands_a_key_is_called_with_the_environments(monkeypatch, capsys):
-    monkeypatch.setenv("SCORING_KEY", "primary-key")
-    with ScriptedService([(200, scores(0.3, 0.4))], key="primary-key") as service:
-        main(["--type", "URL", "--service", service.url, "--sources_dir", str(SOURCES_DIR),
-              "--attempts", "1"])
-    assert "Smoke test passed" in capsys.readouterr().out
 {%- if cookiecutter.azureml_sdk == "v1" %}
 
 
