@@ -52,6 +52,12 @@ def option_values():
     return values
 
 
+def default_answers():
+    """The answer each option takes with ``--no-input``: a choice's first value or the default."""
+    return {key: value[0] if isinstance(value, list) else value
+            for key, value in declared().items() if not key.startswith("_")}
+
+
 def small_options():
     return {key: values for key, values in option_values().items()
             if len(values) <= MAX_CROSSED_VALUES}
@@ -60,8 +66,7 @@ def small_options():
 def crossed_combinations():
     """Every combination of the small options (booleans, short choice lists), which interact,
     that the pre-generation hook accepts (it refuses a few pairs, each with a reason)."""
-    defaults = {key: value[0] if isinstance(value, list) else value
-                for key, value in declared().items() if not key.startswith("_")}
+    defaults = default_answers()
     crossed = small_options()
     combinations = [dict(zip(crossed, combo)) for combo in itertools.product(*crossed.values())]
     return [combination for combination in combinations
