@@ -175,8 +175,9 @@ def main(arguments):
     except ValueError as error:  # a choice outside its list, a yes/no that is neither
         print(f"ERROR: {error}", file=sys.stderr)
         return 1
-    template = pre_gen_project.written_over(declared(), {**declared(), **overrides})
-    problems = pre_gen_project.find_problems(answers, template)
+    # What the hook reads under cookiecutter: cookiecutter.json with the typed answers over it.
+    problems = pre_gen_project.find_problems(
+        answers, pre_gen_project.written_over(declared(), overrides))
     if problems:
         print("\n".join(f"ERROR: {problem}" for problem in problems), file=sys.stderr)
         return 1
