@@ -97,7 +97,7 @@ def problems_of(**overrides):
     """The hook's messages for the answers of a bake with ``overrides``, as cookiecutter runs
     it: with cookiecutter.json as written beside the rendered answers."""
     answers = rendered_answers(**overrides)
-    return pre_gen.find_problems(answers, {**template_answers(), **overrides})
+    return pre_gen.find_problems(answers, pre_gen.written_over(template_answers(), overrides))
 
 
 @pytest.mark.parametrize("key", [key for key in pre_gen.CHECKED_KEYS if not key.startswith("_")])
