@@ -26,7 +26,7 @@ def allowed_values(key, default):
             else f"; `{value}` not with `{excluded}={refused_value}`"
             for answer, value, excluded, refused_value, _ in pre_gen_project.REFUSED_COMBINATIONS
             if answer == key)
-        return f"one of {len(default)}: {listed}{refused}" if len(default) <= 4 else (
+        return f"one of {len(default)}: {listed}{refused}" if key in manifest.small_options() else (
             f"one of the {len(default)} regions listed in `cookiecutter.json`")
     if key == "project_name":
         return pre_gen_project.PROJECT_NAME_ALLOWED + "".join(project_name_limits())

@@ -52,6 +52,12 @@ def option_values():
     return values
 
 
+def default_answers():
+    """The answer each option takes with ``--no-input``: a choice's first value or the default."""
+    return {key: value[0] if isinstance(value, list) else value
+            for key, value in declared().items() if not key.startswith("_")}
+
+
 def small_options():
     return {key: values for key, values in option_values().items()
             if len(values) <= MAX_CROSSED_VALUES}
@@ -60,8 +66,7 @@ def small_options():
 def crossed_combinations():
     """Every combination of the small options (booleans, short choice lists), which interact,
     that the pre-generation hook accepts (it refuses a few pairs, each with a reason)."""
-    defaults = {key: value[0] if isinstance(value, list) else value
-                for key, value in declared().items() if not key.startswith("_")}
+    defaults = default_answers()
     crossed = small_options()
     combinations = [dict(zip(crossed, combo)) for combo in itertools.product(*crossed.values())]
     return [combination for combination in combinations
@@ -170,8 +175,9 @@ def main(arguments):
     except ValueError as error:  # a choice outside its list, a yes/no that is neither
         print(f"ERROR: {error}", file=sys.stderr)
         return 1
-    template = pre_gen_project.written_over(declared(), {**declared(), **overrides})
-    problems = pre_gen_project.find_problems(answers, template)
+    # What the hook reads under cookiecutter: cookiecutter.json with the typed answers over it.
+    problems = pre_gen_project.find_problems(
+        answers, pre_gen_project.written_over(declared(), overrides))
     if problems:
         print("\n".join(f"ERROR: {problem}" for problem in problems), file=sys.stderr)
         return 1

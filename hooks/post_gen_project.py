@@ -192,7 +192,7 @@ def expectation_problems(root, answers):
     return problems
 
 
-# How a team registers its training data, per SDK (README.md, step 5, has the whole command).
+# How a team registers its training data, per SDK (the generated README has the whole command).
 REGISTER_DATA = {"v1": "python -m ml_service.util.register_dataset --file <csv>",
                  "v2": "python -m ml_service.azureml.register_data"}
 

@@ -317,7 +317,7 @@ def find_problems(answers, template=None):
             continue
         typed = [source for source in sources if source not in derived]
         problems.append(describe(key, answers[key], what, allowed + project_name_limit(
-            key, answers, what, template), typed))
+            key, answers, template), typed))
     return problems + combination_problems(answers)
 
 
@@ -328,11 +328,11 @@ def exists(key, answers):
     return resource is None or resource["name"] != ""
 
 
-def project_name_limit(key, answers, what, template):
+def project_name_limit(key, answers, template):
     """For a name built from project_name that is too long, the longest project_name that every
     name built from it leaves room for, with the other answers they are built from (with v2, the
     online endpoints' names hold both base_name and project_name)."""
-    if (key not in NAME_RULES or not what.endswith("characters long")
+    if (key not in NAME_RULES or len(answers[key]) <= NAME_RULES[key].max_length
             or "project_name" not in answers_behind(key, template or {})):
         return ""
     rooms = {name: project_name_room(name, answers) for name in NAME_RULES

@@ -77,11 +77,10 @@ def render_readme(answers, loader=None):
 
 
 def test_every_readme_part_is_read_by_some_combination_and_renders_as_generated():
-    loader = RecordingLoader()
-    for overrides in structural_combinations():
-        answers = rendered_answers(**overrides)
-        text = render_readme(answers, loader)
-        if overrides == structural_combinations()[0]:
+    loader, combinations = RecordingLoader(), structural_combinations()
+    for overrides in combinations:
+        text = render_readme(rendered_answers(**overrides), loader)
+        if overrides == combinations[0]:
             assert text == readme(bake_once(**overrides))
     parts = {path.relative_to(TEMPLATE_DIR / "templates").as_posix()
              for path in (TEMPLATE_DIR / "templates").rglob("*") if path.is_file()}

@@ -9,7 +9,6 @@ import atexit
 import functools
 import importlib.util
 import itertools
-import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -29,19 +28,14 @@ AZURE_DEVOPS = {"orchestrator": "azure_devops"}
 GITHUB_ACTIONS = {"orchestrator": "github_actions"}
 
 
-def template_answers():
-    """``cookiecutter.json`` as written: the single source of every answer and its default."""
-    return json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text(encoding="utf-8"))
+# cookiecutter.json as written, and the answers of a --no-input run: the manifest reads them
+# for the hooks' maintainers, and the tests through these names.
+template_answers = manifest.declared
+default_answers = manifest.default_answers
 
 
 def public_keys():
     return [key for key in template_answers() if not key.startswith("_")]
-
-
-def default_answers():
-    """The answer each option takes with ``--no-input``: a choice's first value or the default."""
-    return {key: value[0] if isinstance(value, list) else value
-            for key, value in template_answers().items() if not key.startswith("_")}
 
 
 def option_matrix():
