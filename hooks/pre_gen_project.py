@@ -100,8 +100,9 @@ NAME_RULES = {
         "1 to 100 letters, digits, '_', '-' or '.', not '.' or '..'", "A-Za-z0-9_.-",
     ),
     "devops_project": NameRule(
-        r"[^\\/:*?\"'<>;#$*{},+=\[\]|\r\n]*[^\\/:*?\"'<>;#$*{},+=\[\]|\r\n._]", 1, 64,
-        "1 to 64 characters, none of \\/:*?\"'<>;#${},+=[]|, not ending in '.' or '_'",
+        r"(?![._])[^\\/:*?\"'<>;#$*{},+=\[\]|\r\n]*[^\\/:*?\"'<>;#$*{},+=\[\]|\r\n.]", 1, 64,
+        "1 to 64 characters, none of \\/:*?\"'<>;#${},+=[]|, not starting with '_' or '.', "
+        "not ending in '.'",
     ),
     # Chosen by the team, so no default pretends to know it: empty leaves it to the set-up script.
     "devops_organization": NameRule(
@@ -160,7 +161,7 @@ REFUSED_COMBINATIONS = (
     # as written. So the user is told the one answer to add, and nothing is switched silently.
     ("orchestrator", "github_actions", "azureml_sdk", "v1",
      "the workflows run the Azure ML SDK v2 flow, and v1's published pipelines have no GitHub "
-     "Actions counterpart (the v1 Azure/aml-* actions are retired): add azureml_sdk=v2"),
+     "Actions counterpart (the v1 Azure/aml-* actions are deprecated): add azureml_sdk=v2"),
 )
 
 # Names that only travel inside Azure DevOps YAML and scripts: any text that cannot break them.

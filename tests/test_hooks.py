@@ -61,6 +61,7 @@ def test_name_rule_reports_length_before_form():
     ("devops_organization", "https://dev.azure.com/contoso"),
     ("devops_organization", ""),
     ("devops_project", "MCW-EY-DevOps-for-Data-Science"),
+    ("devops_project", "team_"),
 ])
 def test_valid_azure_names(key, value):
     assert pre_gen.NAME_RULES[key].problem(value) is None
@@ -82,6 +83,9 @@ def test_valid_azure_names(key, value):
     ("aci_deployment_name", "Mlops-aci"),
     ("devops_organization", "https://contoso.visualstudio.com"),
     ("devops_project", "team/project"),
+    ("devops_project", "_team"),
+    ("devops_project", ".team"),
+    ("devops_project", "team."),
     ("__app_insights", "eyteam1-AML-AI."),
 ])
 def test_invalid_azure_names(key, value):
@@ -224,7 +228,7 @@ def test_invalid_answer_stops_generation_and_leaves_nothing(cookies, tmpdir, cap
 GITHUB_ACTIONS_WITH_V1 = (
     "ERROR: azureml_sdk='v1': not with orchestrator='github_actions': the workflows run the Azure "
     "ML SDK v2 flow, and v1's published pipelines have no GitHub Actions counterpart (the v1 "
-    "Azure/aml-* actions are retired): add azureml_sdk=v2; allowed: any azureml_sdk but 'v1' "
+    "Azure/aml-* actions are deprecated): add azureml_sdk=v2; allowed: any azureml_sdk but 'v1' "
     "with orchestrator='github_actions'")
 
 
