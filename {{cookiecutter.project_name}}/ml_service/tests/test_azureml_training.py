@@ -5,7 +5,6 @@ are azure-ai-ml's own, loaded from the repository's YAML.
 """
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from azure.ai.ml.operations._run_history_constants import RunHistoryConstants
@@ -146,7 +145,7 @@ def test_the_version_of_the_build_is_the_newest_it_registered():
     models = [model(9, "7"), model(10, "42"), model(12, "42"), model(11, None)]
     assert training.build_model_version(models, "42") == "12"
     assert training.build_model_version(models, "43") is None
-    assert training.build_model_version([SimpleNamespace(version="1", tags=None)], "42") is None
+    assert training.build_model_version([model(1, None)], "42") is None
 
 
 def test_cancel_leaves_a_job_that_is_over_alone(capsys):
