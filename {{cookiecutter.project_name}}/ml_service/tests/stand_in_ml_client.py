@@ -4,8 +4,8 @@ It has the operations the steps call, answers from what a test gives it, and rec
 as ``(operation, argument)``. Both sides are azure-ai-ml's own entities: the steps send what they
 load from the repository's YAML, and the stand-in answers with the entities the real operations
 return (a Model, a PipelineJob, a ManagedOnlineEndpoint, ...), so a step that reads an attribute
-the real answer lacks fails here too. That the real client starts, offline, is the template's
-rehearsal's to prove.
+the real answer lacks fails here too. The real client is built in test_azureml_training; that
+each step gets as far as Azure with it, offline, is the template's rehearsal's to prove.
 """
 from types import SimpleNamespace
 
