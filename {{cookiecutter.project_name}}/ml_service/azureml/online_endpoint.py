@@ -7,10 +7,10 @@
 Every command reads RESOURCE_GROUP, WORKSPACE_NAME and ENDPOINT_NAME; ``deploy`` also
 MODEL_NAME, BUILD_ID and DEPLOYMENT_NAME. ENDPOINT_NAME and DEPLOYMENT_NAME win over the names in
 endpoint.yml and deployment.yml, so one pair of files serves every endpoint (GitHub Actions
-deploys to a QA one first). ``deploy`` creates the endpoint when it is missing (never rewrites an
-existing one), creates or updates the deployment with the model, then gives that deployment all
-the traffic; when the build registered no model (evaluation kept the production model) it deploys
-nothing and says so.
+deploys to a QA one first). ``deploy`` creates the endpoint from endpoint.yml when it is missing
+(an existing one keeps its settings), creates or updates the deployment with the model, then
+gives that deployment all the traffic, the one change it makes to an existing endpoint; when the
+build registered no model (evaluation kept the production model) it deploys nothing and says so.
 """
 import argparse
 import os

@@ -46,7 +46,7 @@ def build_model_version(models, build_id):
     """The version of the model the build ``build_id`` registered (tag BuildId), or None; the
     newest when a re-run of the same build registered another."""
     versions = [int(model.version) for model in models
-                if (model.tags or {}).get("BuildId") == build_id]
+                if model.tags.get("BuildId") == build_id]
     return str(max(versions)) if versions else None
 
 

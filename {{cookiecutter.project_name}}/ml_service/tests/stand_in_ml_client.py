@@ -1,11 +1,16 @@
 """A stand-in for azure-ai-ml's MLClient, the Azure boundary of ``ml_service.azureml``.
 
 It has the operations the steps call, answers from what a test gives it, and records each call
-as ``(operation, argument)``; the entities the steps send are azure-ai-ml's own, loaded from the
-repository's YAML. That the real client starts, offline, is the template's rehearsal's to prove.
+as ``(operation, argument)``. Both sides are azure-ai-ml's own entities: the steps send what they
+load from the repository's YAML, and the stand-in answers with the entities the real operations
+return (a Model, a PipelineJob, a ManagedOnlineEndpoint, ...), so a step that reads an attribute
+the real answer lacks fails here too. The real client is built in test_azureml_training; that
+each step gets as far as Azure with it, offline, is the template's rehearsal's to prove.
 """
 from types import SimpleNamespace
 
+from azure.ai.ml.entities import (Data, EndpointAuthKeys, Environment, JobService,
+                                  ManagedOnlineEndpoint, Model, PipelineJob)
 from azure.core.exceptions import ResourceNotFoundError
 
 
@@ -19,8 +24,11 @@ class Poller:
         return self.value
 
 
-def model(version, build_id):
-    return SimpleNamespace(version=str(version), tags={"BuildId": build_id})
+def model(version, build_id, name="m.pkl"):
+    """A registered version of the model, tagged with the build that registered it (None: no
+    tag)."""
+    return Model(name=name, version=str(version),
+                 tags=None if build_id is None else {"BuildId": build_id})
 
 
 class StandInMLClient:
@@ -33,8 +41,9 @@ class StandInMLClient:
         self._statuses = list(statuses)
         self._models = models
         self.endpoint = (None if endpoint_traffic is None
-                         else SimpleNamespace(name="existing", traffic=dict(endpoint_traffic),
-                                              scoring_uri=scoring_uri))
+                         else ManagedOnlineEndpoint(name="existing",
+                                                    traffic=dict(endpoint_traffic),
+                                                    scoring_uri=scoring_uri))
         self._scoring_uri, self._key = scoring_uri, key
         self.environments = SimpleNamespace(create_or_update=self._create_environment)
         self.jobs = SimpleNamespace(create_or_update=self._create_job, get=self._get_job,
@@ -54,16 +63,17 @@ class StandInMLClient:
 
     def _create_environment(self, environment):
         self.record("environments.create_or_update", environment)
-        return SimpleNamespace(name=environment.name, version="7")
+        return Environment(name=environment.name, version="7", image=environment.image)
 
     def _create_job(self, job):
         self.record("jobs.create_or_update", job)
-        return SimpleNamespace(name="job-123", studio_url="https://ml.azure.com/runs/job-123")
+        return PipelineJob(name="job-123", status="NotStarted", services={
+            "Studio": JobService(endpoint="https://ml.azure.com/runs/job-123")})
 
     def _get_job(self, name):
         self.record("jobs.get", name)
         status = self._statuses.pop(0) if len(self._statuses) > 1 else self._statuses[0]
-        return SimpleNamespace(name=name, status=status)
+        return PipelineJob(name=name, status=status)
 
     def _cancel_job(self, name):
         self.record("jobs.begin_cancel", name)
@@ -84,15 +94,15 @@ class StandInMLClient:
     def _put_endpoint(self, endpoint):
         self.record("online_endpoints.begin_create_or_update", endpoint)
         if self.endpoint is None:
-            self.endpoint = SimpleNamespace(name=endpoint.name, traffic={},
-                                            scoring_uri=self._scoring_uri)
+            self.endpoint = ManagedOnlineEndpoint(name=endpoint.name, auth_mode=endpoint.auth_mode,
+                                                  scoring_uri=self._scoring_uri)
         else:
             self.endpoint.traffic = dict(endpoint.traffic)
         return Poller(self.endpoint)
 
     def _get_keys(self, name):
         self.record("online_endpoints.get_keys", name)
-        return SimpleNamespace(primary_key=self._key, secondary_key="other-key")
+        return EndpointAuthKeys(primary_key=self._key, secondary_key="other-key")
 
     def _delete_endpoint(self, name):
         self.record("online_endpoints.begin_delete", name)
@@ -104,4 +114,4 @@ class StandInMLClient:
 
     def _create_data(self, data):
         self.record("data.create_or_update", data)
-        return SimpleNamespace(name=data.name, version="3")
+        return Data(name=data.name, version="3", type=data.type, path=data.path)

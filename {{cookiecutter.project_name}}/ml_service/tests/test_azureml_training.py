@@ -5,9 +5,9 @@ are azure-ai-ml's own, loaded from the repository's YAML.
 """
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
+from azure.ai.ml import MLClient
 from azure.ai.ml.operations._run_history_constants import RunHistoryConstants
 from azure.identity import CredentialUnavailableError
 
@@ -146,7 +146,7 @@ def test_the_version_of_the_build_is_the_newest_it_registered():
     models = [model(9, "7"), model(10, "42"), model(12, "42"), model(11, None)]
     assert training.build_model_version(models, "42") == "12"
     assert training.build_model_version(models, "43") is None
-    assert training.build_model_version([SimpleNamespace(version="1", tags=None)], "42") is None
+    assert training.build_model_version([model(1, None)], "42") is None
 
 
 def test_cancel_leaves_a_job_that_is_over_alone(capsys):
@@ -195,6 +195,16 @@ def test_the_subscription_is_the_azure_clis(monkeypatch, tmp_path):
                                                     r"Please run 'az login' to setup account\.\): "
                                                     "run az login"):
         workspace.cli_subscription()
+
+
+def test_the_client_is_azure_ai_mls_for_the_clis_subscription(monkeypatch, tmp_path):
+    """The one real MLClient the steps build: it starts offline; only its first call signs in."""
+    az = StandInCli(tmp_path / "az", answers=[reply("az account show", "0000-sub")])
+    monkeypatch.setenv("PATH", str(az.bin))
+    client = workspace.ml_client(WORKSPACE)
+    assert isinstance(client, MLClient)
+    assert (client.subscription_id, client.resource_group_name, client.workspace_name) == (
+        "0000-sub", "rg", "ws")
 
 
 def test_no_sign_in_is_one_line_saying_what_to_do():
