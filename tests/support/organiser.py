@@ -91,6 +91,15 @@ def use_sandbox(tmp_path, monkeypatch):
     return tmp_path
 
 
+def install_gh(bin_dir):
+    """stand_ins/gh.py as ``gh`` in ``bin_dir``: put ``bin_dir`` first on PATH, with a
+    ``StandInGitHub``'s environment."""
+    bin_dir.mkdir(exist_ok=True)
+    gh = bin_dir / "gh"
+    gh.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{STAND_IN_GH}" "$@"\n', encoding="utf-8")
+    gh.chmod(0o755)
+
+
 class StandInGitHub:
     """The stand-in ``gh``'s GitHub (see stand_ins/gh.py), for a test to set and read."""
 
@@ -100,6 +109,18 @@ class StandInGitHub:
         self.listing = root / "github.txt"
         self.remotes = root / "github"
         self.remotes.mkdir()
+        self.runs = root / "gh-runs.json"
+        self.set_runs({})
+
+    def environment(self):
+        """The variables that point the stand-in ``gh`` at this GitHub."""
+        return {"GH_LOG": str(self.log), "GH_REPOSITORIES": str(self.listing),
+                "GH_REMOTES": str(self.remotes), "GH_RUNS": str(self.runs)}
+
+    def set_runs(self, runs):
+        """What ``gh run list`` answers: for each repository, the runs of each workflow file,
+        newest first, or a line to fail with."""
+        self.runs.write_text(json.dumps(runs, indent=2), encoding="utf-8")
 
     def calls(self):
         if not self.log.exists():
@@ -148,14 +169,9 @@ class StandInGitHub:
 def use_stand_in_gh(tmp_path, monkeypatch):
     """Put stand_ins/gh.py on PATH as ``gh``, with a GitHub of its own, in a sandbox."""
     sandbox = use_sandbox(tmp_path, monkeypatch)
-    bin_dir = sandbox / "bin"
-    bin_dir.mkdir()
-    gh = bin_dir / "gh"
-    gh.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{STAND_IN_GH}" "$@"\n', encoding="utf-8")
-    gh.chmod(0o755)
+    install_gh(sandbox / "bin")
     github = StandInGitHub(sandbox)
-    for key, value in {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-                       "GH_LOG": github.log, "GH_REPOSITORIES": github.listing,
-                       "GH_REMOTES": github.remotes}.items():
-        monkeypatch.setenv(key, str(value))
+    for key, value in {"PATH": f"{sandbox / 'bin'}{os.pathsep}{os.environ['PATH']}",
+                       **github.environment()}.items():
+        monkeypatch.setenv(key, value)
     return github
