@@ -46,3 +46,8 @@ def checked(args, cwd=None, env=None):
 def git(folder, *args):
     """The output of a git command in ``folder``, or CommandFailed."""
     return checked(["git", *args], cwd=folder)
+
+
+def has_ref(folder, ref):
+    """Whether the git repository ``folder`` has ``ref`` (``refs/heads/<branch>``, say)."""
+    return run(["git", "rev-parse", "--verify", "--quiet", ref], cwd=folder).returncode == 0
