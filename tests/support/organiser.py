@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from tests.support.bakes import TEMPLATE_DIR
-from tests.support.commands import STAND_INS
+from tests.support.commands import STAND_INS, run
 
 STAND_IN_GH = STAND_INS / "gh.py"
 GIT_IDENTITY = {"GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "Organiser",
@@ -35,6 +35,11 @@ def contents(folder):
     """Every file under ``folder`` but git's own: its bytes' digest, by relative path."""
     return {path: digest for path, (digest, _) in tree(folder).items()
             if not path.startswith(".git/")}
+
+
+def run_printed(command, cwd=None):
+    """Run a command the template or the organiser printed, exactly as printed, in a shell."""
+    return run(["sh", "-c", command], cwd)
 
 
 def git(folder, *args):
