@@ -1,6 +1,7 @@
-"""What the organiser's tests share: rosters, file trees, the template committed in a git
-repository of its own (cruft reads templates from git), and a stand-in GitHub behind ``gh``
-(``use_stand_in_gh``, for a test module's fixture)."""
+"""What the organiser's tests share: rosters, file trees, a copy of the template (committed in a
+git repository of its own: cruft reads templates from git), printed commands run as printed, and
+a stand-in GitHub behind ``gh`` (``use_stand_in_gh``, for a test module's fixture; the status
+board's tests add its runs)."""
 import hashlib
 import json
 import os
