@@ -26,7 +26,9 @@ import tempfile
 import time
 from pathlib import Path
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[1]
+from harness import TEMPLATE_DIR
+from tests.support.organiser import GIT_IDENTITY, commit_all, committed_template
+
 COOKIECUTTER = [sys.executable, "-m", "cookiecutter"]
 
 
@@ -57,22 +59,10 @@ def batch_times(teams, scratch, env):
     return organiser, time.perf_counter() - start
 
 
-def git(folder, *args, env):
-    return subprocess.run(["git", *args], cwd=folder, env=env, check=True, capture_output=True,
-                          text=True).stdout
-
-
 def update_time(teams, scratch, env):
     """Wall time of ``--update`` for ``teams`` teams after one template commit (cruft updates
     from git: the template's tracked files are committed in a repository of their own)."""
-    template = Path(scratch) / "template"
-    for relative in filter(None, git(TEMPLATE_DIR, "ls-files", "-z", env=env).split("\0")):
-        if (TEMPLATE_DIR / relative).is_file():
-            (template / relative).parent.mkdir(parents=True, exist_ok=True)
-            (template / relative).write_bytes((TEMPLATE_DIR / relative).read_bytes())
-    git(template, "init", "-q", "-b", "main", env=env)
-    git(template, "add", "-A", env=env)
-    git(template, "commit", "-q", "-m", "Template", env=env)
+    template = committed_template(Path(scratch) / "template")
     roster = Path(scratch) / "update-roster.csv"
     roster.write_text("team_number\n" + "".join(f"{team}\n" for team in range(1, teams + 1)),
                       encoding="utf-8")
@@ -82,7 +72,7 @@ def update_time(teams, scratch, env):
     readme = template / "{{cookiecutter.project_name}}" / "README.md"
     readme.write_text(readme.read_text(encoding="utf-8") + "\nA fix of the day.\n",
                       encoding="utf-8")
-    git(template, "commit", "-q", "-am", "A fix of the day", env=env)
+    commit_all(template, "A fix of the day")
     return wall_time(organiser + ["--update"], TEMPLATE_DIR, env)
 
 
@@ -94,10 +84,10 @@ def main():
     runs = args.runs
     compile_bytecode()
     with tempfile.TemporaryDirectory() as scratch:
-        # A private HOME keeps replay files and user config out of the measurement and of ~.
-        env = {**os.environ, "HOME": scratch, "GIT_CONFIG_NOSYSTEM": "1",
-               "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
-               "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.com"}
+        # A private HOME keeps replay files and user config out of the measurement and of ~;
+        # a git identity commits the template for --update, here and in every subprocess.
+        os.environ.update({"HOME": scratch, **GIT_IDENTITY})
+        env = dict(os.environ)
         floor = [wall_time(COOKIECUTTER + ["--version"], scratch, env) for _ in range(runs)]
         generate = []
         for run in range(runs):

@@ -22,13 +22,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from harness import TEMPLATE_DIR
-from tests.support.status_board import (UTC, azure_build, github_run, install_stand_ins,
-                                        pipeline_definition, write_json)
+from tests.support.status_board import (ORGANIZATION, PIPELINES, UTC, azure_build, github_run,
+                                        install_stand_ins, pipeline_definition)
 
-ORGANIZATION = "https://dev.azure.com/contoso-workshop"
 WORKFLOWS = {"infrastructure-arm.yml": "Infrastructure", "ci.yml": "CI", "train.yml": "Train",
              "deploy.yml": "Deploy"}
-PIPELINES = ("IaC-Create-Environment", "Model-Train-Register-CI", "Model-Deploy-CD")
 
 
 def wall_time(args, env):
@@ -57,15 +55,15 @@ def generate(scratch, env, teams):
     return roster, output
 
 
-def give_every_stage_a_run(files, az, teams):
+def give_every_stage_a_run(github, az, teams):
     now = datetime.now(UTC)
     started, ended = now - timedelta(minutes=20), now - timedelta(minutes=5)
-    github = {}
+    runs = {}
     for number in range(1, teams + 1):
         repository = f"org/EY_Team{number}_MLOps"
-        github[repository] = {file: [github_run(repository, name, index, "completed",
-                                                "success", started, ended)]
-                              for index, (file, name) in enumerate(WORKFLOWS.items())}
+        runs[repository] = {file: [github_run(repository, name, index, "completed", "success",
+                                              started, ended)]
+                            for index, (file, name) in enumerate(WORKFLOWS.items())}
     azure = {}
     for number in range(teams + 1, 2 * teams + 1):
         project = f"Team{number}"
@@ -75,7 +73,7 @@ def give_every_stage_a_run(files, az, teams):
             azure_build(ORGANIZATION, project, definition, definition["id"],
                         "completed", "succeeded", started=started, finished=ended)
             for definition in definitions]}
-    write_json(files["GH_RUNS"], github)
+    github.set_runs(runs)
     az.set_state({ORGANIZATION: azure})
 
 
@@ -100,10 +98,10 @@ def main():
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
-        stand_ins, files, az = install_stand_ins(scratch)
+        stand_ins, github, az = install_stand_ins(scratch)
         env = {**os.environ, **stand_ins, "HOME": str(scratch), "GH_LOG": os.devnull}
         roster, output = generate(scratch, env, args.teams)
-        give_every_stage_a_run(files, az, args.teams)
+        give_every_stage_a_run(github, az, args.teams)
         env.update(GH_DELAY=str(args.delay))
         az.configure(delay=args.delay)
         one_call = wall_time(["gh", "run", "list", "--repo", "org/EY_Team1_MLOps", "--workflow",

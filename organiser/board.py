@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
-from organiser.commands import said
+from organiser import commands
 
 GITHUB_ACTIONS = "github_actions"  # the orchestrator answer; any other is Azure DevOps
 # The board's columns, in the order a team's work flows.
@@ -117,14 +117,11 @@ KINDS = ("failed", "stuck", "unknown", "active", "waiting", "done")
 def ask(argv):
     """The JSON a command printed, or why there is none: ``(data, None)`` or ``(None, reason)``."""
     try:
-        completed = subprocess.run(argv, capture_output=True, text=True, check=False,
-                                   timeout=QUERY_TIMEOUT_SECONDS)
-    except OSError as error:
-        return None, f"{argv[0]}: {error.strerror}"
+        completed = commands.run(argv, timeout=QUERY_TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired:
         return None, f"{' '.join(argv[:3])}: no answer in {QUERY_TIMEOUT_SECONDS} s"
     if completed.returncode != 0:
-        return None, said(completed).removeprefix("ERROR: ")  # az's prefix says no more
+        return None, commands.said(completed).removeprefix("ERROR: ")  # az's prefix says no more
     try:
         return json.loads(completed.stdout), None
     except ValueError:

@@ -18,7 +18,7 @@ from pathlib import Path
 from cookiecutter.exceptions import CookiecutterException
 
 from organiser import push, status
-from organiser.commands import run
+from organiser.commands import has_ref
 from organiser.generate import generate_teams
 from organiser.report import generated_commit, write_reports
 from organiser.resources import team_choices, team_resources
@@ -89,10 +89,9 @@ def planned(team, output_dir, template, update):
     commit = generated_commit(folder)
     if not update or commit == template.commit:
         return "unchanged (same answers)"
-    branch = f"refs/heads/{update_branch(template)}"
-    if (folder / ".git").exists() and run(["git", "rev-parse", "--verify", "--quiet", branch],
-                                          cwd=folder).returncode == 0:
-        return f"unchanged (its update waits on branch {update_branch(template)})"
+    branch = update_branch(template)
+    if (folder / ".git").exists() and has_ref(folder, f"refs/heads/{branch}"):
+        return f"unchanged (its update waits on branch {branch})"
     return f"update from the template's commit {str(commit)[:12]} to {template.commit[:12]}"
 
 

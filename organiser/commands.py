@@ -7,11 +7,12 @@ class CommandFailed(Exception):
     """A command failed; the message says which and what it printed."""
 
 
-def run(args, cwd=None, env=None):
-    """The completed process of ``args`` (exit status 127 when the program is not there)."""
+def run(args, cwd=None, env=None, timeout=None):
+    """The completed process of ``args`` (exit status 127 when the program is not there);
+    subprocess.TimeoutExpired after ``timeout`` seconds."""
     try:
         return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True,
-                              check=False)
+                              check=False, timeout=timeout)
     except OSError as error:
         return subprocess.CompletedProcess(args, 127, "", f"{args[0]}: {error.strerror}")
 
@@ -45,3 +46,8 @@ def checked(args, cwd=None, env=None):
 def git(folder, *args):
     """The output of a git command in ``folder``, or CommandFailed."""
     return checked(["git", *args], cwd=folder)
+
+
+def has_ref(folder, ref):
+    """Whether the git repository ``folder`` has ``ref`` (``refs/heads/<branch>``, say)."""
+    return run(["git", "rev-parse", "--verify", "--quiet", ref], cwd=folder).returncode == 0

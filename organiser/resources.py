@@ -4,6 +4,7 @@ The resources are the manifest's (``__resources`` in cookiecutter.json, rendered
 answers): the generated README lists the same ones, and the handout, the dry run and
 ``report.json`` all read them through ``team_resources``.
 """
+from hooks.manifest import shown
 
 # The answers that shape a team's repository, as the handout's columns name them.
 CHOICES = {"iac_tool": "IaC tool", "azureml_sdk": "SDK", "orchestrator": "Orchestrator",
@@ -17,13 +18,7 @@ def team_resources(answers):
             if resource["name"]]
 
 
-def choice_text(value):
-    """How a choice reads in the handout: booleans as yes or no, codes as they are typed."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
-
-
 def team_choices(answers):
-    """``{heading: value}`` of the answers that shape the team's repository."""
-    return {heading: choice_text(answers[key]) for key, heading in CHOICES.items()}
+    """``{heading: value}`` of the answers that shape the team's repository, as the manifest's
+    listings show them (booleans as yes or no)."""
+    return {heading: shown(answers[key]) for key, heading in CHOICES.items()}

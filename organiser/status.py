@@ -123,9 +123,9 @@ def watch_problem(teams, seconds):
             "GitHub allows each user")
 
 
-def show(output_dir, stuck_after, watch):
-    """Ask for every team's runs, print the board and write the page: the Board."""
-    teams, written = read_teams(output_dir)
+def show(teams, written, output_dir, stuck_after, watch):
+    """Ask for the runs of ``teams`` (read from a report written at ``written``), print the
+    board and write the page: the Board."""
     read_runs(teams)
     board = make_board(teams, datetime.now(timezone.utc), stuck_after, written)
     colour = use_colour(sys.stdout)
@@ -145,7 +145,7 @@ def main(output_dir, watch=None, stuck_after_minutes=STUCK_AFTER_MINUTES):
     board. With ``watch``, again every ``watch`` seconds until interrupted."""
     report = output_dir / "report.json"
     try:
-        teams, _ = read_teams(output_dir)
+        teams, written = read_teams(output_dir)
     except FileNotFoundError:
         return refuse(f"{report}: no such file; the board shows the teams the organiser "
                       f"generated: run python -m organiser ROSTER --output-dir {output_dir} first")
@@ -156,12 +156,13 @@ def main(output_dir, watch=None, stuck_after_minutes=STUCK_AFTER_MINUTES):
     if problem:
         return refuse(problem)
     stuck_after = timedelta(minutes=stuck_after_minutes)
-    board = show(output_dir, stuck_after, watch)
+    board = show(teams, written, output_dir, stuck_after, watch)
     try:
         while watch:
             time.sleep(watch)
             try:
-                board = show(output_dir, stuck_after, watch)
+                # The report again: the organiser may have added teams meanwhile.
+                board = show(*read_teams(output_dir), output_dir, stuck_after, watch)
             except UNREADABLE_REPORT as error:  # the organiser may be rewriting it right now
                 print(f"{report}: cannot read it ({type(error).__name__}); again in {watch:g} s",
                       flush=True)

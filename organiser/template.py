@@ -45,13 +45,16 @@ class Template:
 
     def cell_problems(self, cells):
         """What cookiecutter would refuse in ``cells`` before any hook runs, ``{key: message}``:
-        a value outside a choice, or a yes/no answer it cannot read, in the hook's form."""
+        a value outside a choice (the hook's own message), or a yes/no answer it cannot read
+        (in the hook's form)."""
+        hook = self.hook("pre_gen_project")
         problems = {}
         for key, value in cells.items():
             declared = self.declared[key]
-            if isinstance(declared, list) and value not in declared:
-                problems[key] = (f"{key}={value!r}: is not one of the choices; "
-                                 f"allowed: one of {', '.join(declared)}")
+            if isinstance(declared, list):
+                problem = hook.choice_problem(key, value, self.declared)
+                if problem:
+                    problems[key] = hook.describe(key, value, *problem)
             elif isinstance(declared, bool):
                 try:
                     YesNoPrompt().process_response(value)

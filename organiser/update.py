@@ -17,7 +17,7 @@ import shutil
 import sys
 
 from organiser import push
-from organiser.commands import CommandFailed, git, run, said
+from organiser.commands import CommandFailed, git, has_ref, run, said
 from organiser.roster import CRUFT_FILE
 from organiser.scratch import replace_folder, scratch_folder
 
@@ -114,8 +114,7 @@ def update_checkout(template, folder, output_dir):
     if old == template.commit:
         return "unchanged", f"at the template's commit {template.commit[:12]}"
     branch = update_branch(template)
-    if run(["git", "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}"],
-           cwd=folder).returncode == 0:
+    if has_ref(folder, f"refs/heads/{branch}"):
         conflicts = conflicts_of(git(folder, "log", "-1", "--format=%B", branch))
         return "unchanged", "not merged yet: " + merge_hint(folder, branch, conflicts)
     with scratch_folder(output_dir) as scratch:
@@ -162,7 +161,7 @@ def update_repository(template, name, output_dir):
         if old == template.commit:
             return "unchanged", f"{base} is at the template's commit {template.commit[:12]}"
         pushed = f"refs/remotes/origin/{branch}"
-        if run(["git", "rev-parse", "--verify", "--quiet", pushed], cwd=clone).returncode == 0:
+        if has_ref(clone, pushed):
             message = git(clone, "log", "-1", "--format=%B", pushed)  # pushed by an earlier run
         else:
             conflicts = run_cruft(clone, scratch)

@@ -19,7 +19,8 @@ import pytest
 from hooks import post_gen_project
 from tests.support.bakes import TEMPLATE_DIR, bake_once
 from tests.support.commands import run
-from tests.support.organiser import commit_all, committed_template, contents, use_sandbox
+from tests.support.organiser import (commit_all, committed_template, contents, run_printed,
+                                     use_sandbox)
 
 CRUFT = Path(sys.executable).with_name("cruft")
 TEAM_PARAMETERS = '{"learning_rate": 0.02, "num_leaves": 31, "comment": "team 7 tuned this"}\n'
@@ -49,11 +50,6 @@ def sandbox(tmp_path, monkeypatch):
 def template(sandbox):
     """The template, committed in a repository of its own in the sandbox."""
     return committed_template(sandbox / "template")
-
-
-def run_printed(command, cwd):
-    """Run a command the template printed, exactly as printed, in a shell."""
-    return run(["sh", "-c", command], cwd)
 
 
 def readme_command(project, start):

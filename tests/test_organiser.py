@@ -22,7 +22,7 @@ from organiser.template import open_template
 from tests.support.bakes import (TEMPLATE_DIR, bake_once, rendered_answers,
                                  structural_combinations, template_answers)
 from tests.support.commands import run_python
-from tests.support.organiser import contents, tree, write_roster
+from tests.support.organiser import contents, copy_of_template, tree, write_roster
 
 
 README = (TEMPLATE_DIR / "README.md").read_text(encoding="utf-8")
@@ -315,13 +315,7 @@ def test_every_derived_azure_name_is_checked_for_uniqueness():
 def failing_template(tmp_path_factory):
     """A copy of the template whose post-generation checks refuse team 2, as a real defect in
     one team's repository would."""
-    template = tmp_path_factory.mktemp("failing") / "template"
-    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=TEMPLATE_DIR, capture_output=True,
-                             text=True, check=True).stdout.split("\0")
-    for relative in filter(None, tracked):
-        if (TEMPLATE_DIR / relative).is_file():
-            (template / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(TEMPLATE_DIR / relative, template / relative)
+    template = copy_of_template(tmp_path_factory.mktemp("failing") / "template")
     hook = template / "hooks" / "post_gen_project.py"
     with open(hook, "a", encoding="utf-8") as code:
         code.write("\n\ncheck_everything = finish\n\n\n"

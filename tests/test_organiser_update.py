@@ -5,13 +5,12 @@ second update. The template is a committed copy of this one that gains a commit,
 fix does on the day."""
 import json
 import re
-import subprocess
 
 import pytest
 
 from organiser.cli import main as organiser
 from tests.support.organiser import (commit_change, committed_template, contents, git,
-                                     make_checkout, use_sandbox, write_roster)
+                                     make_checkout, run_printed, use_sandbox, write_roster)
 
 README = "{{cookiecutter.project_name}}/README.md"
 MAKEFILE = "{{cookiecutter.project_name}}/Makefile"
@@ -40,11 +39,6 @@ def organise(tmp_path, template, *options):
 def fix_the_template(template):
     """The template's fix of the day: its README's title."""
     return commit_change(template, README, TITLE, FIXED_TITLE, "Say whose repository it is")
-
-
-def run_printed(command):
-    """Run a command the organiser printed, exactly as printed, in a shell."""
-    return subprocess.run(command, shell=True, capture_output=True, text=True, check=True)
 
 
 def test_update_brings_each_checkout_to_the_new_commit_on_a_branch_and_keeps_the_teams_changes(

@@ -20,10 +20,10 @@ from organiser.status import table, use_colour
 from organiser.status_page import page, write_page
 from tests.support.bakes import TEMPLATE_DIR
 from tests.support.commands import run_python
-from tests.support.status_board import (UTC, azure_build, calls, github_run as gh_run,
-                                        install_stand_ins, pipeline_definition, write_json)
+from tests.support.status_board import (ORGANIZATION, PIPELINES, UTC, azure_build,
+                                        github_run as gh_run, install_stand_ins,
+                                        pipeline_definition, write_json)
 
-ORGANIZATION = "https://dev.azure.com/contoso-workshop"
 OWNER = "org"
 # Two Azure DevOps teams, each in its own project, and three GitHub Actions teams.
 ROSTER = f"""team_number,azureml_sdk,orchestrator,devops_organization,devops_project
@@ -33,7 +33,6 @@ ROSTER = f"""team_number,azureml_sdk,orchestrator,devops_organization,devops_pro
 4,v2,github_actions,,
 5,v2,github_actions,,
 """
-PIPELINES = ("IaC-Create-Environment", "Model-Train-Register-CI", "Model-Deploy-CD")
 WORKFLOWS = ("infrastructure-arm.yml", "ci.yml", "train.yml", "deploy.yml")
 CHROMIUM = shutil.which("chromium")
 # Headless, as root (no sandbox), and without the background calls to Google's services that a
@@ -99,9 +98,9 @@ def workshop_runs(now):
 def workshop(tmp_path_factory):
     """Five teams generated and pushed by the organiser (with the stand-in gh), then run again
     without --push; their runs as the day left them; the status board run once:
-    (folder, env, completed, files, az)."""
+    (folder, env, completed, the stand-in GitHub, the stand-in az)."""
     folder = tmp_path_factory.mktemp("status")
-    env, files, az = install_stand_ins(folder)
+    env, github, az = install_stand_ins(folder)
     roster = folder / "roster.csv"
     roster.write_text(ROSTER, encoding="utf-8")
     output = folder / "teams"
@@ -109,15 +108,15 @@ def workshop(tmp_path_factory):
         run_python(["-m", "organiser", roster, "--output-dir", output, *push], TEMPLATE_DIR,
                    env=env)
     now = datetime.now(UTC)
-    github, azure = workshop_runs(now)
-    write_json(files["GH_RUNS"], github)
+    runs, azure = workshop_runs(now)
+    github.set_runs(runs)
     az.set_state(azure)
     # The teams were generated an hour ago: team 4 has run nothing since.
     an_hour_ago = minutes_ago(now, 60).timestamp()
     os.utime(output / "report.json", (an_hour_ago, an_hour_ago))
     completed = run_python(["-m", "organiser", roster, "--output-dir", output, "--status"],
                            TEMPLATE_DIR, env={**env, "TZ": "UTC"}, check=False)
-    return output, env, completed, files, az
+    return output, env, completed, github, az
 
 
 # --- the board, as the issue's Done-when describes it ------------------------------------------
@@ -182,8 +181,8 @@ def test_under_the_table_each_failed_run_has_its_link_and_each_unreadable_its_re
 
 
 def test_each_run_is_asked_for_with_the_commands_flags(workshop):
-    _, _, _, files, az = workshop
-    run_lists = [call for call in calls(files["GH_LOG"]) if call[:2] == ["run", "list"]]
+    _, _, _, github, az = workshop
+    run_lists = [call for call in github.calls() if call[:2] == ["run", "list"]]
     assert sorted(run_lists) == sorted(
         ["run", "list", "--repo", f"{OWNER}/EY_Team{team}_MLOps", "--workflow", workflow,
          "--limit", "1", "--json", "status,conclusion,createdAt,startedAt,updatedAt,url"]
@@ -322,16 +321,16 @@ def test_each_azure_devops_status_and_result_is_a_state(status, result, state, n
 
 @pytest.fixture
 def stand_ins(tmp_path, monkeypatch):
-    """(gh's files, the stand-in az), on PATH for this process."""
-    env, files, az = install_stand_ins(tmp_path)
+    """(the stand-in GitHub, the stand-in az), on PATH for this process."""
+    env, github, az = install_stand_ins(tmp_path)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    return files, az
+    return github, az
 
 
 def test_a_failing_query_is_unknown_with_its_reason(stand_ins, monkeypatch):
-    files, az = stand_ins
-    write_json(files["GH_RUNS"], {"org/down": "error connecting to api.github.com"})
+    github, az = stand_ins
+    github.set_runs({"org/down": "error connecting to api.github.com"})
     assert github_run("org/down", "ci.yml") == Run(UNKNOWN,
                                                    note="error connecting to api.github.com")
     scope = ["--project", "Team1-MLOps", "--output", "json"]
@@ -339,7 +338,7 @@ def test_a_failing_query_is_unknown_with_its_reason(stand_ins, monkeypatch):
     az.configure(signed_in=False)
     assert azure_run(["--organization", ORGANIZATION, *scope], PIPELINES[0]).note.startswith(
         "Before you can run Azure DevOps commands, you need to run the login command")
-    monkeypatch.setenv("PATH", str(files["GH_LOG"].parent / "nowhere"))
+    monkeypatch.setenv("PATH", str(github.root / "nowhere"))
     assert github_run("org/repo", "ci.yml") == Run(UNKNOWN, note="gh: No such file or directory")
 
 

@@ -2,14 +2,16 @@
 print them from such data: what the status board's tests and its benchmark share."""
 import json
 import os
-import sys
 from datetime import timezone
 
-from tests.support.organiser import STAND_IN_GH
+from tests.support.organiser import GIT_IDENTITY, StandInGitHub, install_gh
 from tests.support.stand_in_az import StandInAz
 
 # Every run is on GitHub's and Azure DevOps's side of the board: its times are UTC.
 UTC = timezone.utc
+ORGANIZATION = "https://dev.azure.com/contoso-workshop"
+# The pipelines of a default team's azure-devops.json, in its order: IaC, CI, CD.
+PIPELINES = ("IaC-Create-Environment", "Model-Train-Register-CI", "Model-Deploy-CD")
 PROJECT_ID = "6ce954b1-ce1f-45d1-b94d-e6bf2464ba2c"
 
 
@@ -72,31 +74,15 @@ def azure_build(organization, project, definition, build_id, status, result=None
 
 def install_stand_ins(folder):
     """``gh`` and ``az`` on PATH as the stand-ins, with their data in ``folder``: the
-    environment to run with, the paths of gh's data files and call log, and the stand-in ``az``
-    (plug-in ``devops_runs``: set its state to the Azure DevOps it answers from)."""
-    bin_dir = folder / "bin"
-    bin_dir.mkdir(exist_ok=True)
-    gh = bin_dir / "gh"
-    gh.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{STAND_IN_GH}" "$@"\n',
-                  encoding="utf-8")
-    gh.chmod(0o755)
+    environment to run with, the stand-in GitHub (``set_runs`` gives it runs) and the stand-in
+    ``az`` (plug-in ``devops_runs``: set its state to the Azure DevOps it answers from)."""
+    install_gh(folder / "bin")
+    github = StandInGitHub(folder)
     az = StandInAz(folder / "az", plugin="devops_runs")
-    files = {"GH_LOG": folder / "gh.log", "GH_REPOSITORIES": folder / "github.txt",
-             "GH_RUNS": folder / "gh-runs.json", "GH_REMOTES": folder / "github"}
-    files["GH_RUNS"].write_text("{}", encoding="utf-8")
-    files["GH_REMOTES"].mkdir(exist_ok=True)
-    env = {"PATH": f"{bin_dir}{os.pathsep}{az.bin}{os.pathsep}{os.environ['PATH']}",
-           "GIT_CONFIG_NOSYSTEM": "1",
-           "GIT_AUTHOR_NAME": "Organiser", "GIT_AUTHOR_EMAIL": "o@example.com",
-           "GIT_COMMITTER_NAME": "Organiser", "GIT_COMMITTER_EMAIL": "o@example.com",
-           **{name: str(path) for name, path in files.items()}}
-    return env, files, az
+    env = {"PATH": f"{folder / 'bin'}{os.pathsep}{az.bin}{os.pathsep}{os.environ['PATH']}",
+           **GIT_IDENTITY, **github.environment()}
+    return env, github, az
 
 
 def write_json(path, data):
     path.write_text(json.dumps(data, indent=2), encoding="utf-8")
-
-
-def calls(log):
-    """The argument lists a stand-in logged, in order."""
-    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]

@@ -17,6 +17,8 @@ from datetime import datetime
 QUERY_ORDERS = {"FinishTimeAsc": "finishTime", "FinishTimeDesc": "finishTime",
                 "StartTimeAsc": "startTime", "StartTimeDesc": "startTime",
                 "QueueTimeAsc": "queueTime", "QueueTimeDesc": "queueTime"}
+# The first sentences of the extension's error without an organization or a default one
+# (azext_devops/dev/common/services.py).
 NO_ORGANIZATION = ("--organization must be specified. The value should be the URI of your Azure "
                    "DevOps organization, for example: https://dev.azure.com/MyOrganization/.")
 
