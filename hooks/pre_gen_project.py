@@ -95,9 +95,11 @@ NAME_RULES = {
         r"[A-Za-z0-9_]+", 1, 255, "letters, digits and underscores", "A-Za-z0-9_",
     ),
     "repo_name": NameRule(
-        # '.' and '..' name folders that always exist, and GitHub refuses them.
-        r"(?!\.\.?$)[A-Za-z0-9_.-]+", 1, 100,
-        "1 to 100 letters, digits, '_', '-' or '.', not '.' or '..'", "A-Za-z0-9_.-",
+        # '.' and '..' name folders that always exist; GitHub drops a '.git' ending and refuses
+        # a '.wiki' one, so the repository would not have the name the README gives.
+        r"(?!\.\.?$)(?!.*\.(git|wiki)$)[A-Za-z0-9_.-]+", 1, 100,
+        "1 to 100 letters, digits, '_', '-' or '.', not '.' or '..', not ending in '.git' or "
+        "'.wiki'", "A-Za-z0-9_.-",
     ),
     "devops_project": NameRule(
         r"(?![._])[^\\/:*?\"'<>;#$*{},+=\[\]|\r\n]*[^\\/:*?\"'<>;#$*{},+=\[\]|\r\n.]", 1, 64,
@@ -106,9 +108,9 @@ NAME_RULES = {
     ),
     # Chosen by the team, so no default pretends to know it: empty leaves it to the set-up script.
     "devops_organization": NameRule(
-        r"(https://dev\.azure\.com/[A-Za-z0-9][A-Za-z0-9-]{0,48}[A-Za-z0-9]?/?)?", 0, 73,
+        r"(https://dev\.azure\.com/[A-Za-z0-9]([A-Za-z0-9-]{0,48}[A-Za-z0-9])?/?)?", 0, 73,
         "empty, or https://dev.azure.com/ and an organization of 1 to 50 letters, digits "
-        "or hyphens",
+        "or hyphens, not starting or ending with a hyphen",
     ),
     "__storage_account": STORAGE_ACCOUNT,
     "__tf_state_storage_account": STORAGE_ACCOUNT,
