@@ -9,7 +9,6 @@ import atexit
 import functools
 import importlib.util
 import itertools
-import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -29,9 +28,8 @@ AZURE_DEVOPS = {"orchestrator": "azure_devops"}
 GITHUB_ACTIONS = {"orchestrator": "github_actions"}
 
 
-def template_answers():
-    """``cookiecutter.json`` as written: the single source of every answer and its default."""
-    return json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text(encoding="utf-8"))
+# ``cookiecutter.json`` as written: the single source of every answer and its default.
+template_answers = manifest.declared
 
 
 def public_keys():
