@@ -109,8 +109,10 @@ def reads_files_in(argv, cwd):
 # -------------------------------------------------------------------------------------------
 
 def azure_cli():
-    """The ``az`` of a venv with exactly azure-cli==AZURE_CLI_VERSION, built once and cached
-    (about 400 MB); the build's time is printed."""
+    """The command that runs ``az`` from a venv with exactly azure-cli==AZURE_CLI_VERSION,
+    built once and cached (about 400 MB); the build's time is printed. It is the venv's python
+    with ``-m azure.cli``, as the venv's ``az`` script runs it: that script's first line names
+    the folder the venv was built in, and the cache outlives a checkout's move."""
     complete = AZURE_CLI_VENV / "complete"
     if not complete.exists():
         started = time.monotonic()
@@ -123,7 +125,7 @@ def azure_cli():
         complete.write_text(AZURE_CLI_VERSION, encoding="utf-8")
         print(f"built the azure-cli {AZURE_CLI_VERSION} venv in "
               f"{time.monotonic() - started:.0f} s")
-    return AZURE_CLI_VENV / "bin" / "az"
+    return [AZURE_CLI_VENV / "bin" / "python", "-m", "azure.cli"]
 
 
 class RealCli:
@@ -133,10 +135,11 @@ class RealCli:
     def __init__(self, folder):
         self.az = azure_cli()
         self.no_network = no_network_prefix()
-        self.env = {"PATH": f"{self.az.parent}:/usr/bin:/bin", "HOME": str(folder),
+        self.env = {"PATH": f"{self.az[0].parent}:/usr/bin:/bin", "HOME": str(folder),
                     "LANG": "C.UTF-8", "AZURE_CONFIG_DIR": str(folder / "azure-config"),
                     "AZURE_EXTENSION_DIR": str(folder / "azure-extensions"),
-                    "AZURE_CORE_COLLECT_TELEMETRY": "false", "AZURE_CORE_NO_COLOR": "true"}
+                    "AZURE_CORE_COLLECT_TELEMETRY": "false", "AZURE_CORE_NO_COLOR": "true",
+                    "AZ_INSTALLER": "PIP"}  # what the venv's az script sets
         self.results = {}
         # The first call builds the CLI's command index in the config folder; later ones share it.
         self.run(("az", "version"))
@@ -146,7 +149,7 @@ class RealCli:
         key = (argv, cwd)
         if key not in self.results:
             try:
-                completed = subprocess.run([*self.no_network, str(self.az), *argv[1:]],
+                completed = subprocess.run([*self.no_network, *map(str, self.az), *argv[1:]],
                                            cwd=cwd, env=self.env, capture_output=True, text=True,
                                            timeout=CALL_TIMEOUT_SECONDS, stdin=subprocess.DEVNULL)
                 self.results[key] = (completed.returncode, completed.stdout + completed.stderr)
