@@ -36,7 +36,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
 
 from tests.support.azure_pipelines import is_pipeline, jobs, pipeline_files, step_script
 from tests.support.bakes import (TEMPLATE_DIR, bake_once, matrix_id, structural_combinations,
@@ -45,7 +44,7 @@ from tests.support.commands import VENV_CACHE, no_network_prefix, requirements_v
 from tests.support.rehearsal import env_name, job_variables, substitute
 from tests.support.repository import load
 from tests.support.stand_in_az import SUBSCRIPTION_ID, StandInAz, rule
-from tests.support.workflows import EXPRESSION, GITHUB_CONTEXT, workflow_files
+from tests.support.workflows import GITHUB_CONTEXT, fill, run_steps, workflow_files
 
 pytestmark = pytest.mark.slow
 
@@ -391,43 +390,20 @@ def pipeline_steps(project, steps):
                 steps.rehearse(script, env, raw, label)
 
 
-def fill(text, context):
-    """``${{ }}`` expressions as GitHub fills them in (``a || b``: the first one known); one
-    this rehearsal does not know (a step's or job's output) becomes a stand-in value."""
-    def value(match):
-        operands = [operand.strip() for operand in match.group(1).split("||")]
-        known = [context[operand] for operand in operands if operand in context]
-        return known[0] if known else f"stand-in-{operands[-1].rsplit('.', 1)[-1]}"
-    return EXPRESSION.sub(value, str(text))
-
-
 def workflow_steps(project, steps):
-    """Rehearse every GitHub Actions ``run:`` step that calls ``az``."""
+    """Rehearse every GitHub Actions ``run:`` step that calls ``az``, on a push to main."""
     setup = json.loads((project / "environment_setup/github.json").read_text("utf-8"))
     variables = {"AZURE_CLIENT_ID": "stand-in-app", "AZURE_TENANT_ID": "stand-in-tenant",
                  "AZURE_SUBSCRIPTION_ID": SUBSCRIPTION_ID, **setup["variables"]}
-    context = {**GITHUB_CONTEXT, **{f"vars.{name}": value for name, value in variables.items()},
-               "inputs.train-run-id": "1234"}
-    for path in workflow_files(project):
-        workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
-        workflow_env = {name: fill(value, context)
-                        for name, value in (workflow.get("env") or {}).items()}
-        for job in workflow["jobs"].values():
-            job_env = {**workflow_env, **{name: fill(value, context)
-                                          for name, value in (job.get("env") or {}).items()}}
-            for step in job.get("steps", []):
-                raw = step.get("run")
-                if raw is None or not script_mentions_az(raw, project):
-                    continue
-                env = {**job_env, **{name: fill(value, {**context, **{
-                    f"env.{key}": item for key, item in job_env.items()}})
-                    for name, value in (step.get("env") or {}).items()},
-                    "GITHUB_STEP_SUMMARY": os.devnull, "GITHUB_OUTPUT": os.devnull,
-                    "GITHUB_ENV": os.devnull,
-                    "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "stand-in",
-                    "ACTIONS_ID_TOKEN_REQUEST_URL": "https://stand-in.invalid/token?x=1"}
-                label = f"{path.name} / {step.get('name')}"
-                steps.rehearse(fill(raw, context), env, raw, label)
+    context = {"github": GITHUB_CONTEXT, "vars": variables, "inputs": {"train-run-id": "1234"}}
+    for path, _, _, step, env in run_steps(project, context):
+        if not script_mentions_az(step["run"], project):
+            continue
+        env.update({"GITHUB_STEP_SUMMARY": os.devnull, "GITHUB_OUTPUT": os.devnull,
+                    "GITHUB_ENV": os.devnull, "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "stand-in",
+                    "ACTIONS_ID_TOKEN_REQUEST_URL": "https://stand-in.invalid/token?x=1"})
+        steps.rehearse(fill(step["run"], {**context, "env": env}), env, step["run"],
+                       f"{path.name} / {step.get('name')}")
 
 
 def command_combinations():
