@@ -17,6 +17,7 @@ from tests.support.bakes import (AZURE_DEVOPS, bake_once, option_matrix, rendere
 from tests.support.commands import CHECK_JSONSCHEMA
 from tests.support.stand_in_az import SUBSCRIPTION_ID, StandInAz, rule
 from tests.support.stand_ins import arm
+from tests.support.workflows import fill
 
 ARM_SCHEMA = Path(__file__).parent / "schemas" / "arm-deployment-template.json"
 ARM_TEMPLATE = "environment_setup/arm-templates/cloud-environment.json"
@@ -483,8 +484,7 @@ def test_a_second_github_arm_run_changes_nothing(tmp_path):
     setup = json.loads((project / "environment_setup/github.json").read_text(encoding="utf-8"))
     workflow = yaml.safe_load((project / ".github/workflows/infrastructure-arm.yml").read_text(
         encoding="utf-8"))
-    variables = {name: re.sub(r"\$\{\{\s*vars\.(\w+)\s*}}",
-                              lambda match: setup["variables"][match.group(1)], str(value))
+    variables = {name: fill(value, {"vars": setup["variables"]})
                  for name, value in workflow["env"].items()}
     [script] = [step["run"] for step in workflow["jobs"]["deploy"]["steps"]
                 if step.get("name") == "Deploy the ARM template"]
