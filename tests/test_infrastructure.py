@@ -15,6 +15,7 @@ from tests.support.azure_pipelines import jobs, step_script
 from tests.support.bakes import (AZURE_DEVOPS, bake_once, option_matrix, rendered_answers,
                                  structural_bakes, writable_copy)
 from tests.support.commands import CHECK_JSONSCHEMA
+from tests.support.rehearsal import variable_group_values
 from tests.support.stand_in_az import SUBSCRIPTION_ID, StandInAz, rule
 from tests.support.stand_ins import arm
 from tests.support.workflows import fill
@@ -423,8 +424,7 @@ def test_a_second_arm_run_keeps_the_deployed_image_its_key_and_the_attach(tmp_pa
     overrides = {"deploy_aks": True, "deploy_webapp": True, "iac_tool": "arm"}
     project = bake_once(**overrides)
     answers = rendered_answers(**overrides)
-    variables = json.loads((project / "environment_setup/azure-devops.json").read_text(
-        encoding="utf-8"))["variable_group"]["variables"]
+    variables = variable_group_values(project)
     site, compute = answers["__webapp_deployment_name"], (
         f"{answers['workspace_name']}/{answers['__aks_compute_name']}")
     azure = Subscription(tmp_path)
