@@ -224,7 +224,8 @@ def profile(existing):
     ]
 
 
-STAND_INS = {
+# Shell bodies of the other programs the recorded scripts run.
+SCRIPT_STAND_INS = {
     # `python -m ...` is another rehearsal's; any other use of Python is real.
     "python": '[ "$1" = -m ] && exit 0\nexec /usr/bin/python3 "$@"\n',
     "terraform": "exit 0\n",
@@ -248,7 +249,7 @@ class Recorder:
         self.profiles = {name: StandInAz(folder / name, profile(name == "existing"))
                          for name in ("fresh", "existing")}
         (folder / "wrapper.sh").write_text(WRAPPER, encoding="utf-8")
-        for name, body in STAND_INS.items():
+        for name, body in SCRIPT_STAND_INS.items():
             for alias in (name, "python3") if name == "python" else (name,):
                 (self.bin / alias).write_text(f"#!/bin/sh\n{body}", encoding="utf-8")
                 (self.bin / alias).chmod(0o755)
