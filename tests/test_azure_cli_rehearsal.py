@@ -36,7 +36,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
 
 from tests.support.azure_pipelines import is_pipeline, jobs, pipeline_files, step_script
 from tests.support.bakes import (TEMPLATE_DIR, bake_once, matrix_id, structural_combinations,
@@ -45,7 +44,7 @@ from tests.support.commands import VENV_CACHE, no_network_prefix, requirements_v
 from tests.support.rehearsal import env_name, job_variables, substitute
 from tests.support.repository import load
 from tests.support.stand_in_az import SUBSCRIPTION_ID, StandInAz, rule
-from tests.support.workflows import EXPRESSION, GITHUB_CONTEXT, workflow_files
+from tests.support.workflows import GITHUB_CONTEXT, fill, run_steps, workflow_files
 
 pytestmark = pytest.mark.slow
 
@@ -109,8 +108,10 @@ def reads_files_in(argv, cwd):
 # -------------------------------------------------------------------------------------------
 
 def azure_cli():
-    """The ``az`` of a venv with exactly azure-cli==AZURE_CLI_VERSION, built once and cached
-    (about 400 MB); the build's time is printed."""
+    """The command that runs ``az`` from a venv with exactly azure-cli==AZURE_CLI_VERSION,
+    built once and cached (about 400 MB); the build's time is printed. It is the venv's python
+    with ``-m azure.cli``, as the venv's ``az`` script runs it: that script's first line names
+    the folder the venv was built in, and the cache outlives a checkout's move."""
     complete = AZURE_CLI_VENV / "complete"
     if not complete.exists():
         started = time.monotonic()
@@ -123,7 +124,7 @@ def azure_cli():
         complete.write_text(AZURE_CLI_VERSION, encoding="utf-8")
         print(f"built the azure-cli {AZURE_CLI_VERSION} venv in "
               f"{time.monotonic() - started:.0f} s")
-    return AZURE_CLI_VENV / "bin" / "az"
+    return [AZURE_CLI_VENV / "bin" / "python", "-m", "azure.cli"]
 
 
 class RealCli:
@@ -133,10 +134,11 @@ class RealCli:
     def __init__(self, folder):
         self.az = azure_cli()
         self.no_network = no_network_prefix()
-        self.env = {"PATH": f"{self.az.parent}:/usr/bin:/bin", "HOME": str(folder),
+        self.env = {"PATH": f"{self.az[0].parent}:/usr/bin:/bin", "HOME": str(folder),
                     "LANG": "C.UTF-8", "AZURE_CONFIG_DIR": str(folder / "azure-config"),
                     "AZURE_EXTENSION_DIR": str(folder / "azure-extensions"),
-                    "AZURE_CORE_COLLECT_TELEMETRY": "false", "AZURE_CORE_NO_COLOR": "true"}
+                    "AZURE_CORE_COLLECT_TELEMETRY": "false", "AZURE_CORE_NO_COLOR": "true",
+                    "AZ_INSTALLER": "PIP"}  # what the venv's az script sets
         self.results = {}
         # The first call builds the CLI's command index in the config folder; later ones share it.
         self.run(("az", "version"))
@@ -146,7 +148,7 @@ class RealCli:
         key = (argv, cwd)
         if key not in self.results:
             try:
-                completed = subprocess.run([*self.no_network, str(self.az), *argv[1:]],
+                completed = subprocess.run([*self.no_network, *map(str, self.az), *argv[1:]],
                                            cwd=cwd, env=self.env, capture_output=True, text=True,
                                            timeout=CALL_TIMEOUT_SECONDS, stdin=subprocess.DEVNULL)
                 self.results[key] = (completed.returncode, completed.stdout + completed.stderr)
@@ -222,7 +224,8 @@ def profile(existing):
     ]
 
 
-STAND_INS = {
+# Shell bodies of the other programs the recorded scripts run.
+SCRIPT_STAND_INS = {
     # `python -m ...` is another rehearsal's; any other use of Python is real.
     "python": '[ "$1" = -m ] && exit 0\nexec /usr/bin/python3 "$@"\n',
     "terraform": "exit 0\n",
@@ -246,7 +249,7 @@ class Recorder:
         self.profiles = {name: StandInAz(folder / name, profile(name == "existing"))
                          for name in ("fresh", "existing")}
         (folder / "wrapper.sh").write_text(WRAPPER, encoding="utf-8")
-        for name, body in STAND_INS.items():
+        for name, body in SCRIPT_STAND_INS.items():
             for alias in (name, "python3") if name == "python" else (name,):
                 (self.bin / alias).write_text(f"#!/bin/sh\n{body}", encoding="utf-8")
                 (self.bin / alias).chmod(0o755)
@@ -388,43 +391,20 @@ def pipeline_steps(project, steps):
                 steps.rehearse(script, env, raw, label)
 
 
-def fill(text, context):
-    """``${{ }}`` expressions as GitHub fills them in (``a || b``: the first one known); one
-    this rehearsal does not know (a step's or job's output) becomes a stand-in value."""
-    def value(match):
-        operands = [operand.strip() for operand in match.group(1).split("||")]
-        known = [context[operand] for operand in operands if operand in context]
-        return known[0] if known else f"stand-in-{operands[-1].rsplit('.', 1)[-1]}"
-    return EXPRESSION.sub(value, str(text))
-
-
 def workflow_steps(project, steps):
-    """Rehearse every GitHub Actions ``run:`` step that calls ``az``."""
+    """Rehearse every GitHub Actions ``run:`` step that calls ``az``, on a push to main."""
     setup = json.loads((project / "environment_setup/github.json").read_text("utf-8"))
     variables = {"AZURE_CLIENT_ID": "stand-in-app", "AZURE_TENANT_ID": "stand-in-tenant",
                  "AZURE_SUBSCRIPTION_ID": SUBSCRIPTION_ID, **setup["variables"]}
-    context = {**GITHUB_CONTEXT, **{f"vars.{name}": value for name, value in variables.items()},
-               "inputs.train-run-id": "1234"}
-    for path in workflow_files(project):
-        workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
-        workflow_env = {name: fill(value, context)
-                        for name, value in (workflow.get("env") or {}).items()}
-        for job in workflow["jobs"].values():
-            job_env = {**workflow_env, **{name: fill(value, context)
-                                          for name, value in (job.get("env") or {}).items()}}
-            for step in job.get("steps", []):
-                raw = step.get("run")
-                if raw is None or not script_mentions_az(raw, project):
-                    continue
-                env = {**job_env, **{name: fill(value, {**context, **{
-                    f"env.{key}": item for key, item in job_env.items()}})
-                    for name, value in (step.get("env") or {}).items()},
-                    "GITHUB_STEP_SUMMARY": os.devnull, "GITHUB_OUTPUT": os.devnull,
-                    "GITHUB_ENV": os.devnull,
-                    "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "stand-in",
-                    "ACTIONS_ID_TOKEN_REQUEST_URL": "https://stand-in.invalid/token?x=1"}
-                label = f"{path.name} / {step.get('name')}"
-                steps.rehearse(fill(raw, context), env, raw, label)
+    context = {"github": GITHUB_CONTEXT, "vars": variables, "inputs": {"train-run-id": "1234"}}
+    for path, _, _, step, env in run_steps(project, context):
+        if not script_mentions_az(step["run"], project):
+            continue
+        env.update({"GITHUB_STEP_SUMMARY": os.devnull, "GITHUB_OUTPUT": os.devnull,
+                    "GITHUB_ENV": os.devnull, "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "stand-in",
+                    "ACTIONS_ID_TOKEN_REQUEST_URL": "https://stand-in.invalid/token?x=1"})
+        steps.rehearse(fill(step["run"], {**context, "env": env}), env, step["run"],
+                       f"{path.name} / {step.get('name')}")
 
 
 def command_combinations():

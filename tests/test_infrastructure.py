@@ -15,26 +15,14 @@ from tests.support.azure_pipelines import jobs, step_script
 from tests.support.bakes import (AZURE_DEVOPS, bake_once, option_matrix, rendered_answers,
                                  structural_bakes, writable_copy)
 from tests.support.commands import CHECK_JSONSCHEMA
+from tests.support.rehearsal import variable_group_values
 from tests.support.stand_in_az import SUBSCRIPTION_ID, StandInAz, rule
+from tests.support.stand_ins import arm
+from tests.support.workflows import fill
 
 ARM_SCHEMA = Path(__file__).parent / "schemas" / "arm-deployment-template.json"
 ARM_TEMPLATE = "environment_setup/arm-templates/cloud-environment.json"
 TF_DIR = "environment_setup/tf-templates"
-# ARM resource type -> the derived answer its name must equal.
-ARM_NAMES = {
-    "Microsoft.Storage/storageAccounts": "__storage_account",
-    "Microsoft.ContainerRegistry/registries": "__container_registry",
-    "Microsoft.KeyVault/vaults": "__key_vault",
-    "Microsoft.Insights/components": "__app_insights",
-    "Microsoft.OperationalInsights/workspaces": "__log_analytics",
-    "Microsoft.MachineLearningServices/workspaces": "workspace_name",
-    "Microsoft.ContainerService/managedClusters": "__aks_cluster_name",
-    "Microsoft.Web/serverfarms": "__app_service_plan",
-    "Microsoft.Web/sites": "__webapp_deployment_name",
-}
-# Derived names that keep BASE_NAME's case (the others are lower-cased).
-CASE_KEEPING = ("__key_vault", "__app_insights", "__log_analytics", "__aks_cluster_name",
-                "__app_service_plan", "__webapp_deployment_name")
 TF_NAMES = {
     "azurerm_storage_account": "__storage_account",
     "azurerm_container_registry": "__container_registry",
@@ -52,24 +40,6 @@ def bakes():
 def bakes_with(bakes, iac_tool):
     return [(overrides, project) for overrides, project in bakes
             if overrides["iac_tool"] == iac_tool]
-
-
-def arm_expression(text, parameters, variables):
-    """Evaluate the few ARM functions our names use: concat, toLower, parameters, variables."""
-    text = text.strip()
-    if text.startswith("[") and text.endswith("]"):
-        text = text[1:-1]
-    if text.startswith("'"):
-        return text.strip("'")
-    match = re.fullmatch(r"(\w+)\((.*)\)", text)
-    assert match, f"unsupported ARM expression {text}"
-    function, inner = match.groups()
-    arguments = [arm_expression(part, parameters, variables)
-                 for part in re.split(r",\s*(?![^()]*\))", inner)] if inner else []
-    return {"concat": lambda *parts: "".join(parts), "toLower": str.lower,
-            "parameters": parameters.__getitem__,
-            "variables": lambda name: arm_expression(variables[name], parameters, variables),
-            }[function](*arguments)
 
 
 def test_arm_templates_pass_the_structural_schema(bakes, tmp_path):
@@ -99,17 +69,22 @@ def test_arm_parameters_follow_the_answers_and_the_naming_rules(bakes):
         rules["base_name"].min_length, rules["base_name"].max_length)
     assert parameters["location"]["defaultValue"] == answers["location"]
     assert parameters["workspace"]["defaultValue"] == answers["workspace_name"]
-    # A mixed-case BASE_NAME in the variable group must still give valid storage/ACR names.
-    values = {"baseName": answers["base_name"].upper(), "workspace": answers["workspace_name"],
+    # A mixed-case BASE_NAME in the variable group must still give valid storage/ACR names:
+    # each resource is named as cookiecutter.json derives its name from that BASE_NAME (the
+    # manifest `__resources`, rendered with every resource chosen).
+    mixed_case = rendered_answers(**{**overrides, "deploy_aks": True, "deploy_webapp": True,
+                                     "base_name": answers["base_name"].upper(),
+                                     "workspace_name": answers["workspace_name"]})
+    values = {"baseName": mixed_case["base_name"], "workspace": answers["workspace_name"],
               "location": answers["location"],
               "aksComputeName": parameters["aksComputeName"]["defaultValue"]}
-    names = {resource["type"]: arm_expression(resource["name"], values, template["variables"])
-             for resource in template["resources"]}
-    for resource_type, key in ARM_NAMES.items():
-        expected = answers[key]
-        if key in CASE_KEEPING:
-            expected = expected.replace(answers["base_name"], values["baseName"], 1)
-        assert names[resource_type] == expected, resource_type
+    # Top-level resources only: a child (the AKS attach) is named `<workspace>/<compute>`.
+    names = {resource["type"]: arm.evaluate(resource["name"], values, template["variables"])
+             for resource in template["resources"] if resource["type"].count("/") == 1}
+    assert len(names) == 9  # storage, registry, key vault, two monitors, workspace, AKS, plan, site
+    assert names == {resource["type"]: resource["name"]
+                     for resource in mixed_case["__resources"].values()
+                     if resource["name"] and resource["type"] in names}
     assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", resource["apiVersion"])
                and resource["apiVersion"] >= "2020" for resource in template["resources"])
 
@@ -449,8 +424,7 @@ def test_a_second_arm_run_keeps_the_deployed_image_its_key_and_the_attach(tmp_pa
     overrides = {"deploy_aks": True, "deploy_webapp": True, "iac_tool": "arm"}
     project = bake_once(**overrides)
     answers = rendered_answers(**overrides)
-    variables = json.loads((project / "environment_setup/azure-devops.json").read_text(
-        encoding="utf-8"))["variable_group"]["variables"]
+    variables = variable_group_values(project)
     site, compute = answers["__webapp_deployment_name"], (
         f"{answers['workspace_name']}/{answers['__aks_compute_name']}")
     azure = Subscription(tmp_path)
@@ -510,8 +484,7 @@ def test_a_second_github_arm_run_changes_nothing(tmp_path):
     setup = json.loads((project / "environment_setup/github.json").read_text(encoding="utf-8"))
     workflow = yaml.safe_load((project / ".github/workflows/infrastructure-arm.yml").read_text(
         encoding="utf-8"))
-    variables = {name: re.sub(r"\$\{\{\s*vars\.(\w+)\s*}}",
-                              lambda match: setup["variables"][match.group(1)], str(value))
+    variables = {name: fill(value, {"vars": setup["variables"]})
                  for name, value in workflow["env"].items()}
     [script] = [step["run"] for step in workflow["jobs"]["deploy"]["steps"]
                 if step.get("name") == "Deploy the ARM template"]

@@ -27,10 +27,9 @@ import pytest
 from tests.support.bakes import (GITHUB_ACTIONS, bake_once, matrix_id, structural_combinations,
                                  writable_copy)
 from tests.support.commands import no_network_prefix, requirements_venv, run_make
-from tests.support.github_expressions import evaluate
 from tests.support.rehearsal import PYTHON_MODULE, Rehearsal, verdict
 from tests.support.repository import load
-from tests.support.workflows import EXPRESSION, GITHUB_CONTEXT, load_setup_script, workflow_files
+from tests.support.workflows import GITHUB_CONTEXT, load_setup_script, run_steps
 
 pytestmark = pytest.mark.slow
 
@@ -52,27 +51,6 @@ def github_oidc(rehearsal):
             "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "rehearsal-request-token"}
 
 
-class StepOutputs(dict):
-    """Any output of an earlier step, as a placeholder that names it (the step did not run)."""
-
-    def __init__(self, step_id):
-        super().__init__()
-        self.step_id = step_id
-
-    def get(self, name, default=None):
-        return f"<steps.{self.step_id}.outputs.{name}>"
-
-
-def fill(value, context):
-    """A workflow ``env:`` value with its ``${{ }}`` expressions as GitHub fills them in."""
-    def text(match):
-        result = evaluate(match.group(1), context)
-        if result is None:
-            raise AssertionError(f"the rehearsal does not know ${{{{ {match.group(1)} }}}}")
-        return str(result).lower() if isinstance(result, bool) else str(result)
-    return EXPRESSION.sub(text, str(value))
-
-
 def runs_python(script, project):
     """Whether a ``run:`` script runs ``python -m`` itself or through a repository script."""
     texts = [script] + [(project / path).read_text(encoding="utf-8")
@@ -84,24 +62,11 @@ def python_steps(project, variables, oidc):
     """(workflow, job, step name, script, env) of every step that runs ``python -m``; jobs
     that may ask for an OpenID Connect token get ``oidc``."""
     context = {"github": GITHUB_CONTEXT, "vars": variables, "inputs": {}}
-    for path in workflow_files(project):
-        workflow = load(path)
-        workflow_env = {name: fill(value, context)
-                        for name, value in (workflow.get("env") or {}).items()}
-        for job_id, job in workflow["jobs"].items():
-            job_context = {**context, "env": workflow_env}
-            job_env = {**workflow_env, **{name: fill(value, job_context)
-                                          for name, value in (job.get("env") or {}).items()}}
+    for path, job_id, job, step, env in run_steps(project, context):
+        if runs_python(step["run"], project):
             if (job.get("permissions") or {}).get("id-token") == "write":
-                job_env.update(oidc)
-            step_context = {**job_context, "env": job_env,
-                            "steps": {step["id"]: {"outputs": StepOutputs(step["id"])}
-                                      for step in job.get("steps", []) if "id" in step}}
-            for step in job.get("steps", []):
-                if "run" in step and runs_python(step["run"], project):
-                    env = {**job_env, **{name: fill(value, step_context)
-                                         for name, value in (step.get("env") or {}).items()}}
-                    yield path.name, job_id, step["name"], step["run"], env
+                env = {**oidc, **env}
+            yield path.name, job_id, step["name"], step["run"], env
 
 
 @pytest.mark.parametrize("overrides", structural_combinations(**GITHUB_ACTIONS), ids=matrix_id)

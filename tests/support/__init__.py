@@ -17,5 +17,6 @@ other; ``tests/conftest.py`` holds only fixtures; ``bench/`` imports this packag
 - ``stand_in_az``: the one stand-in ``az`` set up in a folder: its answers, its calls, the state
   of its plug-in.
 - ``stand_ins/``: programs run as ``gh`` and ``az`` (``gh.py``, ``az.py``) and ``az.py``'s
-  plug-ins (``arm.py``, ``devops_runs.py``), not modules of this package.
+  plug-ins (``arm.py``, ``devops_runs.py``); only ``arm.evaluate``, its ARM expressions, is
+  also imported (by ``test_infrastructure``).
 """

@@ -108,8 +108,11 @@ def _bake_once(items):
 
 def bake_once(**overrides):
     """The repository for ``overrides``, generated once per session and shared by every test
-    that only reads it. Tests that change files copy it first."""
-    return _bake_once(tuple(overrides.items()))
+    that only reads it. Tests that change files copy it first. Overrides that give the same
+    answers share one bake: their order and any answer equal to its default do not count."""
+    defaults = default_answers()
+    return _bake_once(tuple(sorted((key, value) for key, value in overrides.items()
+                                   if key not in defaults or defaults[key] != value)))
 
 
 def structural_bakes(**fixed):

@@ -75,21 +75,23 @@ def evaluate(text, context):
         position += 1
         return items[position - 1]
 
-    def either():
-        value = both()
-        while peek() == "||":
+    def chain(operator, operand_of):
+        """A left-to-right run of ``operator`` (``||`` or ``&&``) between ``operand_of``'s
+        values. Each returns an operand, as GitHub's do: ``a || b`` is ``a`` when ``a`` is
+        truthy, else ``b``; ``a && b`` is ``b`` when ``a`` is truthy, else ``a``."""
+        value = operand_of()
+        while peek() == operator:
             take()
-            right = both()
-            value = value if truthy(value) else right
+            right = operand_of()
+            keeps_left = truthy(value) == (operator == "||")
+            value = value if keeps_left else right
         return value
 
+    def either():
+        return chain("||", both)
+
     def both():
-        value = negation()
-        while peek() == "&&":
-            take()
-            right = negation()
-            value = right if truthy(value) else value
-        return value
+        return chain("&&", negation)
 
     def negation():
         if peek() == "!":

@@ -1,6 +1,7 @@
 """GitHub Actions workflows as GitHub reads them: the files, their triggers, the contexts their
-``${{ }}`` expressions see (``github_expressions`` evaluates them), the generated set-up script's
-configuration, and the subjects of the jobs that sign in to Azure."""
+``${{ }}`` expressions see (``github_expressions`` evaluates them), the environment of each
+``run:`` step, the generated set-up script's configuration, and the subjects of the jobs that
+sign in to Azure."""
 import re
 
 from tests.support.bakes import generated_module
@@ -19,6 +20,50 @@ SIGN_IN_ACTIONS = ("azure/login", "hashicorp/setup-terraform")
 
 def workflow_files(project):
     return sorted((project / ".github" / "workflows").glob("*.yml"))
+
+
+class StepOutputs(dict):
+    """Any output of an earlier step, as a placeholder that names it (the step did not run)."""
+
+    def __init__(self, step_id):
+        super().__init__()
+        self.step_id = step_id
+
+    def get(self, name, default=None):
+        return f"<steps.{self.step_id}.outputs.{name}>"
+
+
+def fill(value, context):
+    """A workflow value with its ``${{ }}`` expressions as GitHub fills them in."""
+    def text(match):
+        result = evaluate(match.group(1), context)
+        if result is None:
+            raise AssertionError(f"the rehearsal does not know ${{{{ {match.group(1)} }}}}")
+        return str(result).lower() if isinstance(result, bool) else str(result)
+    return EXPRESSION.sub(text, str(value))
+
+
+def run_steps(project, context):
+    """(workflow file, job id, job, step, env) of every ``run:`` step of the workflows, its
+    ``env`` as GitHub gives it in ``context`` (``github``, ``vars``, ``inputs``): the
+    workflow's, the job's and the step's ``env:``, their expressions filled in, an earlier
+    step's output a placeholder that names it."""
+    for path in workflow_files(project):
+        workflow = load(path)
+        workflow_env = {name: fill(value, context)
+                        for name, value in (workflow.get("env") or {}).items()}
+        for job_id, job in workflow["jobs"].items():
+            job_context = {**context, "env": workflow_env}
+            job_env = {**workflow_env, **{name: fill(value, job_context)
+                                          for name, value in (job.get("env") or {}).items()}}
+            step_context = {**job_context, "env": job_env,
+                            "steps": {step["id"]: {"outputs": StepOutputs(step["id"])}
+                                      for step in job.get("steps", []) if "id" in step}}
+            for step in job.get("steps", []):
+                if "run" in step:
+                    yield path, job_id, job, step, {
+                        **job_env, **{name: fill(value, step_context)
+                                      for name, value in (step.get("env") or {}).items()}}
 
 
 def triggers(workflow):
