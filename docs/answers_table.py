@@ -53,7 +53,7 @@ def project_name_limits():
             continue
         answers = next(answers for answers in map(manifest.rendered_answers,
                                                   manifest.crossed_combinations())
-                       if answers["__resources"][key]["name"])
+                       if key in manifest.created_resources(answers))
         others = [source for source in behind if source != "project_name"]
         room = pre_gen_project.project_name_room(key, answers)  # with the default answers
         fixed = room + sum(len(answers[source]) for source in others)

@@ -112,9 +112,15 @@ def golden_path(combination):
     return GOLDEN_DIR / ("-".join(parts) + ".txt")
 
 
+def created_resources(answers):
+    """``{key: resource}`` of the manifest's resources that ``answers`` (rendered) create: one
+    they do not create renders an empty name."""
+    return {key: resource for key, resource in answers["__resources"].items() if resource["name"]}
+
+
 def listing(answers, files):
     """The reviewed text of a combination: its answers, files, resources and providers."""
-    resources = [resource for resource in answers["__resources"].values() if resource["name"]]
+    resources = list(created_resources(answers).values())
     kind_width = max(len(resource["kind"]) for resource in resources)
     name_width = max(len(resource["name"]) for resource in resources)
     return "\n".join([

@@ -4,7 +4,7 @@ The resources are the manifest's (``__resources`` in cookiecutter.json, rendered
 answers): the generated README lists the same ones, and the handout, the dry run and
 ``report.json`` all read them through ``team_resources``.
 """
-from hooks.manifest import shown
+from hooks.manifest import created_resources, shown
 
 # The answers that shape a team's repository, as the handout's columns name them.
 CHOICES = {"iac_tool": "IaC tool", "azureml_sdk": "SDK", "orchestrator": "Orchestrator",
@@ -13,9 +13,9 @@ CHOICES = {"iac_tool": "IaC tool", "azureml_sdk": "SDK", "orchestrator": "Orches
 
 def team_resources(answers):
     """``[(resource, name)]``: every Azure resource ``answers`` (rendered, the manifest included)
-    create, in the manifest's order (one they do not create renders an empty name)."""
-    return [(resource["kind"], resource["name"]) for resource in answers["__resources"].values()
-            if resource["name"]]
+    create, in the manifest's order."""
+    return [(resource["kind"], resource["name"])
+            for resource in created_resources(answers).values()]
 
 
 def team_choices(answers):

@@ -8,6 +8,8 @@ import json
 import shlex
 from dataclasses import dataclass, field
 
+from hooks.manifest import created_resources
+
 REQUIRED_COLUMN = "team_number"
 # The answers that name a team: two teams may not share one.
 UNIQUE_ANSWERS = ("team_number", "repo_name", "base_name")
@@ -51,10 +53,9 @@ def azure_name_keys(template):
 def team_names(team, template):
     """``{key: name}`` that must be the team's alone: its unique answers, and the names of the
     resources its answers create that are built from the Azure prefix."""
-    resources = team.answers["__resources"]
+    created = created_resources(team.answers)
     return {**{key: team.answers[key] for key in UNIQUE_ANSWERS},
-            **{key: resources[key]["name"] for key in azure_name_keys(template)
-               if resources[key]["name"]}}
+            **{key: created[key]["name"] for key in azure_name_keys(template) if key in created}}
 
 
 def label(key, template):
